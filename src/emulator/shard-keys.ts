@@ -18,16 +18,20 @@ export function evenRanges(count: number): KeyRange[] {
   return splitRange({ begin: formatKey(0n), end: formatKey(MAX_KEY) }, count);
 }
 
-/** `range` split into `count` ranges of equal width (what SplitShard with `shardCount=N` does). */
+/**
+ * `range` split into `count` ranges of equal width (what SplitShard with `shardCount=N`
+ * does). A range ending at ff..ff is measured to 2^128, so halves meet at 80..0 as in the
+ * real service; its last part still ends at ff..ff.
+ */
 export function splitRange(range: KeyRange, count: number): KeyRange[] {
   const begin = parseKey(range.begin);
-  const end = parseKey(range.end);
+  const end = parseKey(range.end) === MAX_KEY ? MAX_KEY + 1n : parseKey(range.end);
   const width = end - begin;
   if (!Number.isInteger(count) || count < 1 || BigInt(count) > width) {
     throw invalid(`cannot split the range ${range.begin}..${range.end} into ${count} shards`);
   }
   const bounds = Array.from({ length: count + 1 }, (_, i) => begin + (width * BigInt(i)) / BigInt(count));
-  return bounds.slice(1).map((bound, i) => ({ begin: formatKey(bounds[i] as bigint), end: formatKey(bound) }));
+  return bounds.slice(1).map((bound, i) => ({ begin: formatKey(bounds[i] as bigint), end: i === count - 1 ? range.end : formatKey(bound) }));
 }
 
 /** `range` split in two at `key`, which must lie strictly inside it. */
