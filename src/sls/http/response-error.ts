@@ -8,7 +8,7 @@ import type { HttpResponse } from './transport.js';
 
 /** What to do, for the errors a user causes and can fix. */
 const HINTS: Readonly<Record<string, string>> = {
-  SignatureNotMatch: 'check the access key secret (and the region for v4 signatures)',
+  SignatureNotMatch: 'check the access key secret, and the region for v4 signatures',
   InvalidAccessKeyId: 'check the access key id',
   Unauthorized: 'check that the access key (or STS token) is valid and allowed to use this project',
   RequestTimeExpired: "the local clock differs from the server's by more than 15 minutes; synchronize it (NTP)",
