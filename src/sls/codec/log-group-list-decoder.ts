@@ -1,0 +1,158 @@
+// The hot path of every consumer: a PullLogs body (protobuf LogGroupList, §12) to flat records.
+//
+// Hand-written rather than generated, because a generic decoder builds an object per message
+// and a string per key, then needs a second pass to flatten. Here each Log becomes one record
+// of a single shape, keys come from a cache, and when a whole LogGroup is ASCII (the usual case
+// for access logs) it is copied into one string once and every value is a substring of it,
+// which costs far less than one native call per value.
+
+import type { LogRecord } from '../types.js';
+import { KeyInterner } from './key-interner.js';
+import { ProtoReader } from './protobuf-reader.js';
+import { decodeUtf8, type NativeSlices } from './utf8.js';
+
+// Tags (field number << 3 | wire type) of the fields this decoder reads; all others are skipped.
+const LIST_GROUP = (1 << 3) | 2;
+const GROUP_LOG = (1 << 3) | 2;
+const GROUP_TOPIC = (3 << 3) | 2;
+const GROUP_SOURCE = (4 << 3) | 2;
+const GROUP_TAG = (6 << 3) | 2;
+const LOG_TIME = (1 << 3) | 0;
+const LOG_CONTENT = (2 << 3) | 2;
+const LOG_TIME_NS = (4 << 3) | 5;
+const PAIR_KEY = (1 << 3) | 2;
+const PAIR_VALUE = (2 << 3) | 2;
+
+/** Shared by every call: keys repeat across responses, and decoding is synchronous. */
+const keys = new KeyInterner();
+
+/** Decodes a LogGroupList into one record per Log. Throws CorruptDataError on malformed bytes. */
+export function decodeLogGroupList(bytes: Uint8Array): LogRecord[] {
+  return new LogGroupListDecoder(bytes).decode();
+}
+
+/** Counts the LogGroups of a LogGroupList without decoding them (checks the list's framing only). */
+export function countLogGroups(bytes: Uint8Array): number {
+  const reader = new ProtoReader(bytes, 'LogGroupList');
+  const end = bytes.length;
+  let groups = 0;
+  while (reader.pos < end) {
+    const tag = reader.tag(end);
+    if (tag === LIST_GROUP) {
+      reader.pos = reader.lengthEnd(end);
+      groups++;
+    } else reader.skip(tag, end);
+  }
+  return groups;
+}
+
+class LogGroupListDecoder {
+  readonly #reader: ProtoReader;
+  readonly #buffer: Buffer;
+  readonly #records: LogRecord[] = [];
+  /** The current LogGroup as one latin1 string: its ASCII values are substrings of it, which
+   * share its memory (a kept value keeps the group's text alive, about the size of its records). */
+  #groupText = '';
+  /** Byte offset of the current LogGroup, where #groupText starts. */
+  #groupStart = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#reader = new ProtoReader(bytes, 'LogGroupList');
+    this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  decode(): LogRecord[] {
+    const reader = this.#reader;
+    const end = this.#buffer.length;
+    let group = 0;
+    while (reader.pos < end) {
+      const tag = reader.tag(end);
+      if (tag === LIST_GROUP) {
+        const groupEnd = reader.lengthEnd(end);
+        this.#group(groupEnd, group++);
+        reader.pos = groupEnd;
+      } else reader.skip(tag, end);
+    }
+    return this.#records;
+  }
+
+  #group(end: number, group: number): void {
+    const reader = this.#reader;
+    this.#groupStart = reader.pos;
+    this.#groupText = (this.#buffer as unknown as NativeSlices).latin1Slice(reader.pos, end);
+    let topic = '';
+    let source = '';
+    const tags: Record<string, string> = {};
+    // Topic, source and tags may follow the logs, so the logs are located first and decoded after.
+    const logBounds: number[] = [];
+    while (reader.pos < end) {
+      const tag = reader.tag(end);
+      if (tag === GROUP_LOG) {
+        const logEnd = reader.lengthEnd(end);
+        logBounds.push(reader.pos, logEnd);
+        reader.pos = logEnd;
+      } else if (tag === GROUP_TOPIC) topic = this.#string(end);
+      else if (tag === GROUP_SOURCE) source = this.#string(end);
+      else if (tag === GROUP_TAG) this.#pair(reader.lengthEnd(end), tags);
+      else reader.skip(tag, end);
+    }
+    const records = this.#records;
+    for (let i = 0; i < logBounds.length; i += 2) {
+      reader.pos = logBounds[i] as number;
+      records.push(this.#log(logBounds[i + 1] as number, topic, source, tags, group));
+    }
+  }
+
+  #log(end: number, topic: string, source: string, tags: Record<string, string>, group: number): LogRecord {
+    const reader = this.#reader;
+    let time = 0;
+    let timeNs: number | undefined;
+    const fields: Record<string, string> = {};
+    while (reader.pos < end) {
+      const tag = reader.tag(end);
+      if (tag === LOG_CONTENT) this.#pair(reader.lengthEnd(end), fields);
+      else if (tag === LOG_TIME) time = reader.uint32(end);
+      else if (tag === LOG_TIME_NS) timeNs = reader.fixed32(end);
+      else reader.skip(tag, end);
+    }
+    // Always the same literal, timeNs included, so every record shares one hidden class.
+    return { time, timeNs, topic, source, tags, fields, group };
+  }
+
+  /** A Log.Content or LogTag message: Key = 1, Value = 2, stored into `target`. */
+  #pair(end: number, target: Record<string, string>): void {
+    const reader = this.#reader;
+    let key = '';
+    let value = '';
+    while (reader.pos < end) {
+      const tag = reader.tag(end);
+      if (tag === PAIR_KEY) {
+        const keyEnd = reader.lengthEnd(end);
+        key = keys.intern(this.#buffer, reader.pos, keyEnd);
+        reader.pos = keyEnd;
+      } else if (tag === PAIR_VALUE) value = this.#string(end);
+      else reader.skip(tag, end);
+    }
+    if (key === '__proto__') {
+      // A plain assignment would set the prototype (or be ignored) instead of adding a field.
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    } else target[key] = value;
+  }
+
+  #string(limit: number): string {
+    const reader = this.#reader;
+    const end = reader.lengthEnd(limit);
+    const start = reader.pos;
+    reader.pos = end;
+    return isAsciiRange(this.#buffer, start, end)
+      ? this.#groupText.substring(start - this.#groupStart, end - this.#groupStart)
+      : decodeUtf8(this.#buffer, start, end);
+  }
+}
+
+/** True when no byte of bytes[start, end) has its high bit set. A JS loop: a native call per value costs more. */
+function isAsciiRange(bytes: Uint8Array, start: number, end: number): boolean {
+  let bits = 0;
+  for (let i = start; i < end; i++) bits |= bytes[i] as number;
+  return bits < 0x80;
+}
