@@ -11,6 +11,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { networkError } from '../errors.js';
+import type { SignableRequest } from '../signing/request.js';
 import type { Endpoint } from './endpoint.js';
 
 export interface TransportOptions {
@@ -24,16 +25,8 @@ export interface TransportOptions {
   maxSockets?: number;
 }
 
-export interface HttpRequest {
-  method: string;
-  /** Path as sent, already percent-encoded where needed. */
-  path: string;
-  /** Decoded query parameters. */
-  query: Record<string, string>;
-  /** Lower-case header names, `host` included. */
-  headers: Record<string, string>;
-  body?: Uint8Array;
-}
+/** What is sent is exactly what was signed: path as sent, decoded query, lower-case headers with `host`. */
+export type HttpRequest = SignableRequest;
 
 export interface HttpResponse {
   status: number;

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { SlsClient, type SlsClientOptions } from '../../../src/sls/client.js';
-import { SlsError } from '../../../src/sls/errors.js';
+import { rejection as failure } from '../../helpers/sls-failure.js';
 
 const KEY = { accessKeyId: 'it-access-key', accessKeySecret: 'it-access-secret' };
 const WRONG_SECRET = 'wrong-secret-must-not-leak';
@@ -26,15 +26,6 @@ function clientWith(options: Partial<SlsClientOptions> = {}): SlsClient {
   const client = new SlsClient({ endpoint: emulator.url, project: emulator.project, credentials: KEY, ...options });
   clients.push(client);
   return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SlsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SlsError);
-  return error as SlsError;
 }
 
 describe('SlsClient errors', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SlsError } from '../../../src/sls/errors.js';
 import { resolveEndpoint } from '../../../src/sls/http/endpoint.js';
+import { thrown } from '../../helpers/sls-failure.js';
 
 describe('resolveEndpoint', () => {
   it('connects to an IP endpoint itself while naming the project in Host', () => {
@@ -38,15 +38,7 @@ describe('resolveEndpoint', () => {
     ['http://user:pw@example.com', 'must not carry credentials'],
     ['http://', 'not a host name'],
   ])('rejects %s with a message that says why and shows an example', (endpoint, why) => {
-    const error = (() => {
-      try {
-        resolveEndpoint(endpoint, 'demo');
-      } catch (e) {
-        return e as SlsError;
-      }
-      throw new Error('accepted');
-    })();
-    expect(error).toBeInstanceOf(SlsError);
+    const error = thrown(() => resolveEndpoint(endpoint, 'demo'));
     expect(error.code).toBe('InvalidEndpoint');
     expect(error.message).toContain(why);
     expect(error.message).toContain('http://127.0.0.1:9800');

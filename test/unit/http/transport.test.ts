@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlsError } from '../../../src/sls/errors.js';
 import { resolveEndpoint } from '../../../src/sls/http/endpoint.js';
 import { HttpTransport, type TransportOptions } from '../../../src/sls/http/transport.js';
+import { rejection as failure } from '../../helpers/sls-failure.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -42,15 +42,6 @@ async function rawServer(write: (socket: Socket) => void): Promise<number> {
   });
   cleanups.push(() => sockets.forEach((s) => s.destroy()));
   return listen(server);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SlsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SlsError);
-  return error as SlsError;
 }
 
 describe('HttpTransport', () => {

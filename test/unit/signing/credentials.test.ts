@@ -1,23 +1,13 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SlsError } from '../../../src/sls/errors.js';
 import { hideCredentials, resolveCredentials } from '../../../src/sls/signing/credentials.js';
+import { thrown as failure } from '../../helpers/sls-failure.js';
 
 const ENV = {
   ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-id',
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret-value',
   ALIBABA_CLOUD_SECURITY_TOKEN: 'env-token-value',
 };
-
-function failure(run: () => unknown): SlsError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SlsError);
-    return error as SlsError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('resolveCredentials', () => {
   it('prefers the config over the environment, and takes no token from the environment then', () => {
