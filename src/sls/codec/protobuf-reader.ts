@@ -21,6 +21,8 @@ export class ProtoReader {
   pos: number;
   /** Names the message in errors, e.g. "LogGroupList". */
   readonly #what: string;
+  /** Where the last tag began, so errors about a field point at the field, not past its tag. */
+  #tagStart = 0;
 
   constructor(bytes: Uint8Array, what: string) {
     this.bytes = bytes;
@@ -31,7 +33,8 @@ export class ProtoReader {
   /** A field tag (field number << 3 | wire type). Field number 0 is never valid. */
   tag(limit: number): number {
     const start = this.pos;
-    const tag = start < limit && (this.bytes[start] as number) < 0x80 ? (this.bytes[this.pos++] as number) : this.uint32(limit);
+    this.#tagStart = start;
+    const tag = start < limit && (this.bytes[start] as number) < 0x80 ? (this.bytes[this.pos++] as number) : this.#strictUint32(limit, 'field tag');
     if (tag >>> 3 === 0) this.fail(`invalid field tag ${tag}`, start);
     return tag;
   }
@@ -65,6 +68,15 @@ export class ProtoReader {
     return value;
   }
 
+  /** A varint that must fit in 32 bits: a length or a tag, where dropping high bits would misread the data. */
+  #strictUint32(limit: number, what: string): number {
+    const start = this.pos;
+    const value = this.uint32(limit);
+    const size = this.pos - start;
+    if (size > 5 || (size === 5 && (this.bytes[start + 4] as number) > 0x0f)) this.fail(`${what} does not fit in 32 bits`, start);
+    return value;
+  }
+
   /** Reads a length prefix and returns where the field's bytes end; they must fit inside `limit`. */
   lengthEnd(limit: number): number {
     const start = this.pos;
@@ -74,7 +86,7 @@ export class ProtoReader {
       length = bytes[start] as number;
       this.pos = start + 1;
     } else {
-      length = this.uint32(limit);
+      length = this.#strictUint32(limit, 'length');
     }
     if (length > limit - this.pos) {
       this.fail(`length ${length} runs past the end of its message (${limit - this.pos} bytes left)`, start);
@@ -111,7 +123,7 @@ export class ProtoReader {
         return;
       default:
         // 3 and 4 are the deprecated groups, 6 and 7 do not exist: none occurs in SLS data.
-        this.fail(`unsupported wire type ${tag & 7} (field ${tag >>> 3})`, start);
+        this.fail(`unsupported wire type ${tag & 7} (field ${tag >>> 3})`, this.#tagStart);
     }
   }
 

@@ -25,7 +25,7 @@ export function decodeUtf8(buffer: Buffer, start: number, end: number): string {
   return text.indexOf('\uFFFD') === -1 ? text : decodeUtf8Lenient(buffer, start, end);
 }
 
-/** The WHATWG UTF-8 decoder, except that ED A0..BF xx decodes to a lone surrogate code unit. */
+/** The WHATWG UTF-8 decoder, except that a whole ED A0..BF 80..BF sequence decodes to a surrogate code unit. */
 export function decodeUtf8Lenient(bytes: Uint8Array, start: number, end: number): string {
   const units: number[] = [];
   let text = '';
@@ -41,9 +41,12 @@ export function decodeUtf8Lenient(bytes: Uint8Array, start: number, end: number)
       else if (byte >= 0xc2 && byte <= 0xdf) {
         needed = 1;
         codePoint = byte & 0x1f;
+      } else if (byte === 0xed && isEncodedSurrogate(bytes, i, end)) {
+        units.push(0xd000 | (((bytes[i + 1] as number) & 0x3f) << 6) | ((bytes[i + 2] as number) & 0x3f));
+        i += 2;
       } else if (byte >= 0xe0 && byte <= 0xef) {
-        // WHATWG would set upper = 0x9f after ED to refuse surrogates; protobufjs writes them.
         if (byte === 0xe0) lower = 0xa0;
+        if (byte === 0xed) upper = 0x9f; // an incomplete surrogate is invalid, as in WHATWG
         needed = 2;
         codePoint = byte & 0x0f;
       } else if (byte >= 0xf0 && byte <= 0xf4) {
@@ -75,4 +78,12 @@ export function decodeUtf8Lenient(bytes: Uint8Array, start: number, end: number)
   }
   if (needed !== 0) units.push(REPLACEMENT);
   return text + String.fromCharCode(...units);
+}
+
+/** ED A0..BF 80..BF: a UTF-16 surrogate code unit encoded like a character (as protobufjs does). */
+function isEncodedSurrogate(bytes: Uint8Array, at: number, end: number): boolean {
+  if (end - at < 3) return false;
+  const second = bytes[at + 1] as number;
+  const third = bytes[at + 2] as number;
+  return second >= 0xa0 && second <= 0xbf && third >= 0x80 && third <= 0xbf;
 }

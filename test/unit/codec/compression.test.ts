@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { NginxLogGenerator } from '../../../src/emulator/generator.js';
+import { compress, decompress, MAX_RAW_SIZE, parseCompressType } from '../../../src/sls/codec/compression.js';
+import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
+import { zstd } from '../../../src/sls/codec/zstd.js';
+import { CorruptDataError } from '../../../src/sls/errors.js';
+import type { CompressType } from '../../../src/sls/types.js';
+import { expectSameBytes } from './expect-bytes.js';
+import { TestRandom } from './random.js';
+
+const TYPES: CompressType[] = ['lz4', 'zstd', 'deflate', 'none'];
+const generator = new NginxLogGenerator({ seed: 9 });
+const NGINX = encodeLogGroupList([encodeLogGroup(generator.nextGroup(550)), encodeLogGroup(generator.nextGroup(550))]);
+
+describe('compress / decompress', () => {
+  it.each(TYPES)('round-trips %s: nginx logs, empty, tiny and random bodies', (type) => {
+    const random = new TestRandom(41);
+    for (const raw of [NGINX, new Uint8Array(0), new Uint8Array([1]), random.bytes(10_000)]) {
+      expectSameBytes(decompress(type, compress(type, raw), raw.length), raw);
+    }
+  });
+
+  it.each(['lz4', 'zstd', 'deflate'] as const)('%s makes nginx logs at least 3 times smaller', (type) => {
+    expect(NGINX.length / compress(type, NGINX).length).toBeGreaterThan(3);
+  });
+
+  it('none hands the same bytes back', () => {
+    expect(compress('none', NGINX)).toBe(NGINX);
+    expect(decompress('none', NGINX, NGINX.length)).toBe(NGINX);
+  });
+
+  it.each(TYPES)('%s refuses a body whose size differs from the declared one', (type) => {
+    const body = compress(type, NGINX);
+    expect(() => decompress(type, body, NGINX.length + 1)).toThrow(CorruptDataError);
+    expect(() => decompress(type, body, NGINX.length - 1)).toThrow(CorruptDataError);
+  });
+
+  it.each(TYPES)('%s refuses declared sizes that are not sizes, before allocating', (type) => {
+    for (const rawSize of [-1, 1.5, Number.NaN, MAX_RAW_SIZE + 1, 2 ** 60]) {
+      expect(() => decompress(type, new Uint8Array(10), rawSize)).toThrow(CorruptDataError);
+    }
+  });
+
+  it.each(['lz4', 'zstd', 'deflate'] as const)('%s: 3 000 random bodies and mutations end in CorruptDataError or the right size', (type) => {
+    const random = new TestRandom(42);
+    const raw = NGINX.subarray(0, 4000);
+    const body = compress(type, raw);
+    for (let i = 0; i < 3000; i++) {
+      const bytes = i % 2 === 0 ? random.bytes(random.int(100)) : Uint8Array.from(body);
+      if (i % 2 === 1) bytes[random.int(bytes.length)] ^= 1 + random.int(255);
+      const rawSize = i % 2 === 1 ? raw.length : random.int(1000);
+      try {
+        expect(decompress(type, bytes, rawSize).length).toBe(rawSize);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CorruptDataError);
+      }
+    }
+  });
+});
+
+describe('zstd frames', () => {
+  it('decodes a frame that does not declare its content size', () => {
+    // magic, descriptor 0 (no content size, not single-segment), window 1 KiB, one raw last block of 100 bytes.
+    const content = new TestRandom(43).bytes(100);
+    const header = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00];
+    const blockHeader = [1 | (0 << 1) | ((100 << 3) & 0xff), (100 << 3) >> 8, 0];
+    const frame = Uint8Array.from([...header, ...blockHeader, ...content]);
+    expectSameBytes(zstd.decompress(frame, 100), content);
+    expect(() => zstd.decompress(frame, 101)).toThrow(CorruptDataError);
+  });
+
+  it('refuses a body that is not a zstd frame', () => {
+    expect(() => decompress('zstd', new TextEncoder().encode('not zstd at all'), 15)).toThrow(CorruptDataError);
+    expect(() => decompress('zstd', Uint8Array.of(0x28, 0xb5), 2)).toThrow(CorruptDataError);
+  });
+});
+
+describe('parseCompressType', () => {
+  it.each([
+    ['lz4', 'lz4'],
+    ['zstd', 'zstd'],
+    ['deflate', 'deflate'],
+    [' LZ4 ', 'lz4'],
+    ['', 'none'],
+    [undefined, 'none'],
+    ['gzip', undefined],
+    ['snappy', undefined],
+  ] as const)('%j -> %j', (header, expected) => {
+    expect(parseCompressType(header)).toBe(expected);
+  });
+});
