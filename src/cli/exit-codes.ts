@@ -1,0 +1,34 @@
+// The one table that maps why sluice stopped to the code the process exits with. The README's
+// "Exit codes" section shows the same table; scripts and cron wrappers branch on these numbers.
+// The values follow sysexits.h where one fits, so they mean the same as in other Unix tools.
+
+import { SlsError, sameCode } from '../sls/errors.js';
+
+export const ExitCode = {
+  /** Finished what it was asked to do. */
+  Ok: 0,
+  /** An unexpected internal error; the message says where (please report it). */
+  Internal: 1,
+  /** A flag or argument is wrong (commander's usage errors). */
+  Usage: 2,
+  /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
+  Unavailable: 69,
+  /** SLS refused the credentials or their permissions (sysexits EX_NOPERM). */
+  NoPermission: 77,
+  /** The configuration names something that does not exist or is incomplete (sysexits EX_CONFIG). */
+  Config: 78,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+const PERMISSION_CODES = ['SignatureNotMatch', 'Unauthorized', 'InvalidAccessKeyId', 'ProjectForbidden', 'MissAccessKeyId'];
+const CONFIG_CODES = ['ProjectNotExist', 'LogStoreNotExist', 'ShardNotExist', 'ConsumerGroupNotExist', 'MissingCredentials'];
+
+/** The exit code for an error that ended a command. */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (!(error instanceof SlsError)) return ExitCode.Internal;
+  if (PERMISSION_CODES.some((code) => sameCode(error.code, code))) return ExitCode.NoPermission;
+  if (CONFIG_CODES.some((code) => sameCode(error.code, code))) return ExitCode.Config;
+  if (error.code === 'NetworkError' || error.retryable) return ExitCode.Unavailable;
+  return ExitCode.Internal;
+}

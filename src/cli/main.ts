@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The CLI entry point: the only place that turns an outcome into a process exit code.
+
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { demoCommand } from './demo.js';
+import { emulatorCommand } from './emulator.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { shardsCommand } from './shards.js';
+
+const program = new Command('sluice')
+  .description('Ingest Alibaba Cloud SLS logstores into files and databases; stop it at any moment and lose nothing.')
+  .version(VERSION)
+  .exitOverride()
+  .addCommand(emulatorCommand())
+  .addCommand(shardsCommand())
+  .addCommand(demoCommand());
+// Subcommands added with addCommand() do not inherit exitOverride: set it on each, so that
+// usage errors reach the catch below and get the documented exit code.
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+  process.exit(ExitCode.Ok);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exit(error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage);
+  }
+  process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(exitCodeFor(error));
+}
