@@ -43,7 +43,12 @@ export function writeBytes(out: Buffer, pos: number, value: string | Uint8Array,
     // As many bytes as UTF-16 units means every unit is ASCII.
     for (let i = 0; i < size; i++) out[pos + i] = value.charCodeAt(i);
   } else {
-    out.write(value, pos, size, 'utf8');
+    (out as unknown as NativeWrite).utf8Write(value, pos, size);
   }
   return pos + size;
+}
+
+/** Buffer's unchecked UTF-8 writer: Buffer#write adds argument juggling that costs as much as a short copy. */
+interface NativeWrite {
+  utf8Write(value: string, offset: number, length: number): number;
 }

@@ -67,6 +67,16 @@ describe('round trips', () => {
     }
   });
 
+  it('decodes a list wherever it sits inside a larger buffer', () => {
+    const groups = [randomGroup(new TestRandom(4)), { logs: [{ time: 5, contents: [['ascii', 'plain text value'], ['utf8', 'café 中文']] as const }] }];
+    const list = encodeLogGroupList(groups.map(encodeLogGroup));
+    for (let offset = 0; offset < 8; offset++) {
+      const host = new Uint8Array(list.length + 16).fill(0xff);
+      host.set(list, offset);
+      expect(decodeLogGroupList(host.subarray(offset, offset + list.length))).toEqual(expectedRecords(groups));
+    }
+  });
+
   it('always writes required fields, even empty', () => {
     const bytes = encodeLogGroup({ logs: [{ time: 0, contents: [['', '']] }] });
     // Logs { Time: 0, Contents { Key: "", Value: "" } }

@@ -1,0 +1,40 @@
+// How benchmarks report: rows of named figures, printed as a table and kept as JSON in
+// bench/results/<name>-<timestamp>.json so runs can be compared over time.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+/** bench/results/ of the repository, whether this runs from bench/ or dist/bench/. */
+const RESULTS_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/bench/') ? '../../bench/results/' : './results/', import.meta.url));
+
+/** The rows as an aligned text table under a title. */
+export function formatTable(title: string, rows: readonly BenchRow[]): string {
+  const cells = rows.map((row) => [row.name, formatValue(row.value), row.unit, row.note ?? '']);
+  const widths = [0, 1, 2].map((column) => Math.max(...cells.map((cell) => (cell[column] as string).length)));
+  const lines = cells.map(([name, value, unit, note]) =>
+    `  ${(name as string).padEnd(widths[0] as number)}  ${(value as string).padStart(widths[1] as number)} ${(unit as string).padEnd(widths[2] as number)}  ${note}`.trimEnd(),
+  );
+  return [`${title}`, ...lines].join('\n');
+}
+
+/** Writes the rows with the machine's description; returns the file's path. */
+export function writeResults(name: string, rows: readonly BenchRow[], now: Date = new Date()): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = `${RESULTS_DIR}${name}-${now.toISOString().replace(/[:.]/g, '-')}.json`;
+  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown' };
+  writeFileSync(path, `${JSON.stringify({ name, date: now.toISOString(), machine, rows }, null, 2)}\n`);
+  return path;
+}
+
+function formatValue(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}

@@ -1,0 +1,25 @@
+// `npm run bench` (or `node dist/bench/run.js [case ...]` after a build): runs the benchmark
+// cases, prints each one's table and keeps its figures in bench/results/.
+
+import { benchCodec } from './codec.js';
+import { formatTable, writeResults, type BenchRow } from './report.js';
+
+interface BenchCase {
+  name: string;
+  title: string;
+  run: () => Promise<BenchRow[]>;
+}
+
+const CASES: BenchCase[] = [
+  { name: 'codec', title: 'Codec: LogGroupList decoding, LZ4 and zstd (nginx logs, 550 per group)', run: () => benchCodec({ logs: 550_000 }) },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !CASES.some((entry) => entry.name === name));
+if (unknown.length > 0) throw new Error(`unknown benchmark case(s) ${unknown.join(', ')}; known: ${CASES.map((entry) => entry.name).join(', ')}`);
+
+for (const entry of CASES) {
+  if (wanted.length > 0 && !wanted.includes(entry.name)) continue;
+  const rows = await entry.run();
+  console.log(`${formatTable(entry.title, rows)}\n  -> ${writeResults(entry.name, rows)}\n`);
+}
