@@ -2,6 +2,7 @@
 // cases, prints each one's table and keeps its figures in bench/results/.
 
 import { benchCodec } from './codec.js';
+import { benchHttp } from './http.js';
 import { formatTable, writeResults, type BenchRow } from './report.js';
 
 interface BenchCase {
@@ -12,6 +13,7 @@ interface BenchCase {
 
 const CASES: BenchCase[] = [
   { name: 'codec', title: 'Codec: LogGroupList decoding, LZ4 and zstd (nginx logs, 550 per group)', run: () => benchCodec({ logs: 550_000 }) },
+  { name: 'http', title: 'HTTP transport: node:http keep-alive (ours) vs undici request(), loopback', run: benchHttp },
 ];
 
 const wanted = process.argv.slice(2);
