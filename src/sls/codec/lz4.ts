@@ -42,12 +42,9 @@ export function lz4DecompressBlock(block: Uint8Array, rawSize: number): Uint8Arr
     const token = block[ip++] as number;
     let literals = token >>> 4;
     if (literals === 15) {
-      let byte = 255;
-      while (byte === 255) {
-        if (ip >= end) throw corrupt('literal length runs past the end of the block', ip);
-        byte = block[ip++] as number;
-        literals += byte;
-      }
+      const extra = lengthContinuation(block, ip, 'literal');
+      ip += continuationBytes(extra);
+      literals += extra;
     }
     if (literals > end - ip) throw corrupt(`${literals} literals run past the end of the block`, ip);
     if (literals > rawSize - op) throw corrupt(`output grows past the declared size ${rawSize}`, ip);
@@ -62,12 +59,9 @@ export function lz4DecompressBlock(block: Uint8Array, rawSize: number): Uint8Arr
     ip += 2;
     let length = token & 15;
     if (length === 15) {
-      let byte = 255;
-      while (byte === 255) {
-        if (ip >= end) throw corrupt('match length runs past the end of the block', ip);
-        byte = block[ip++] as number;
-        length += byte;
-      }
+      const extra = lengthContinuation(block, ip, 'match');
+      ip += continuationBytes(extra);
+      length += extra;
     }
     length += MIN_MATCH;
     if (length > rawSize - op) throw corrupt(`output grows past the declared size ${rawSize}`, ip);
@@ -83,6 +77,23 @@ export function lz4DecompressBlock(block: Uint8Array, rawSize: number): Uint8Arr
   }
   if (op !== rawSize) throw corrupt(`block decompresses to ${op} bytes, but ${rawSize} were declared`, ip);
   return out;
+}
+
+/** The sum of a length continuation at `at`: bytes of 255 add up and go on, the first smaller byte ends it. */
+function lengthContinuation(block: Uint8Array, at: number, what: string): number {
+  let sum = 0;
+  let byte = 255;
+  while (byte === 255) {
+    if (at >= block.length) throw corrupt(`${what} length runs past the end of the block`, at);
+    byte = block[at++] as number;
+    sum += byte;
+  }
+  return sum;
+}
+
+/** How many bytes a continuation summing to `sum` took: one per 255, plus the last. */
+function continuationBytes(sum: number): number {
+  return Math.floor(sum / 255) + 1;
 }
 
 /** Refuses, before anything is allocated, a declared size that no block of this length can reach. */
