@@ -2,9 +2,9 @@
 //
 // Hand-written rather than generated, because a generic decoder builds an object per message
 // and a string per key, then needs a second pass to flatten. Here each Log becomes one record
-// of a single shape, keys come from a cache, and when a whole LogGroup is ASCII (the usual case
-// for access logs) it is copied into one string once and every value is a substring of it,
-// which costs far less than one native call per value.
+// of a single shape, keys come from a cache, and each LogGroup is copied into one latin1 string
+// once, so that an ASCII value (the usual case for access logs) is a substring of it: far
+// cheaper than a call into C++ per value. Other values go through the lenient UTF-8 decoder.
 
 import type { LogRecord } from '../types.js';
 import { KeyInterner } from './key-interner.js';
