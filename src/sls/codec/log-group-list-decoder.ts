@@ -9,7 +9,8 @@
 import type { LogRecord } from '../types.js';
 import { KeyInterner } from './key-interner.js';
 import { ProtoReader } from './protobuf-reader.js';
-import { decodeUtf8, type NativeSlices } from './utf8.js';
+import { latin1Slice } from './native-buffer.js';
+import { decodeUtf8 } from './utf8.js';
 
 // Tags (field number << 3 | wire type) of the fields this decoder reads; all others are skipped.
 const LIST_GROUP = (1 << 3) | 2;
@@ -79,7 +80,7 @@ class LogGroupListDecoder {
   #group(end: number, group: number): void {
     const reader = this.#reader;
     this.#groupStart = reader.pos;
-    this.#groupText = (this.#buffer as unknown as NativeSlices).latin1Slice(reader.pos, end);
+    this.#groupText = latin1Slice(this.#buffer, reader.pos, end);
     let topic = '';
     let source = '';
     const tags: Record<string, string> = {};

@@ -1,5 +1,7 @@
 // The few protobuf writing primitives the LogGroup encoder needs, on a pre-sized Buffer.
 
+import { utf8Write } from './native-buffer.js';
+
 /** Bytes taken by `value` (an unsigned 32-bit integer) as a varint. */
 export function varintSize(value: number): number {
   if (value < 0x80) return 1;
@@ -43,12 +45,7 @@ export function writeBytes(out: Buffer, pos: number, value: string | Uint8Array,
     // As many bytes as UTF-16 units means every unit is ASCII.
     for (let i = 0; i < size; i++) out[pos + i] = value.charCodeAt(i);
   } else {
-    (out as unknown as NativeWrite).utf8Write(value, pos, size);
+    utf8Write(out, value, pos, size);
   }
   return pos + size;
-}
-
-/** Buffer's unchecked UTF-8 writer: Buffer#write adds argument juggling that costs as much as a short copy. */
-interface NativeWrite {
-  utf8Write(value: string, offset: number, length: number): number;
 }

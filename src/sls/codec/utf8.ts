@@ -7,12 +7,7 @@
 // - Anything else that is not UTF-8 becomes U+FFFD, one per maximal invalid subpart, exactly as
 //   the WHATWG decoder (TextDecoder, Buffer#toString) does.
 
-/** Node's Buffer has unchecked slice methods (protobufjs relies on them too); toString() adds
- * an encoding lookup and argument checks that cost as much as the copy on short values. */
-export interface NativeSlices {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
+import { utf8Slice } from './native-buffer.js';
 
 const REPLACEMENT = 0xfffd;
 /** Code units per String.fromCharCode call: well below any engine's argument limit. */
@@ -20,7 +15,7 @@ const CHUNK = 8192;
 
 /** Decodes `buffer[start, end)` leniently; as fast as Node's own decoder for well-formed UTF-8. */
 export function decodeUtf8(buffer: Buffer, start: number, end: number): string {
-  const text = (buffer as unknown as NativeSlices).utf8Slice(start, end);
+  const text = utf8Slice(buffer, start, end);
   // A U+FFFD in the result means invalid bytes (or a real U+FFFD, which the slow path keeps).
   return text.indexOf('\uFFFD') === -1 ? text : decodeUtf8Lenient(buffer, start, end);
 }
