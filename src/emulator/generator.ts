@@ -2,8 +2,10 @@
 // the demo and the benchmarks.
 //
 // Speed matters (the emulator generates ten million logs at start), so everything that does not
-// depend on the seed is built once at module load, the per-seed client addresses once per
-// generator, and a log costs a dozen picks from those tables plus a few string concatenations.
+// depend on the seed is built once at module load, the per-seed pools (client addresses, request
+// URIs, referers) once per generator, and a log costs a dozen picks from those tables. Pooled
+// strings also reach the encoder already flat after their first use, where strings built per
+// log would each have to be flattened before being written.
 
 import type { LogGroupInput, LogInput } from '../sls/types.js';
 
@@ -19,6 +21,9 @@ export interface NginxGeneratorOptions {
 const DEFAULT_START_TIME = 1_700_000_000;
 const DEFAULT_LOGS_PER_SECOND = 1000;
 const CLIENT_POOL_SIZE = 2048;
+const REQUEST_POOL_SIZE = 8192;
+const REFERER_POOL_SIZE = 2048;
+const FORWARDED_POOL_SIZE = 1024;
 
 /** Mulberry32: tiny, fast and well distributed enough for synthetic traffic. */
 class Mulberry32 {
@@ -122,6 +127,11 @@ export class NginxLogGenerator {
   /** Hex of the seed: prefixes request ids and pack ids, so two seeds never share one. */
   readonly #seedHex: string;
   readonly #clients: readonly string[];
+  /** request_uri values: a few hundred paths, most with a query string. */
+  readonly #requests: readonly string[];
+  readonly #referers: readonly string[];
+  /** X-Forwarded-For chains of two addresses. */
+  readonly #forwarded: readonly string[];
   #logCount = 0;
   #groupCount = 0;
 
@@ -132,6 +142,9 @@ export class NginxLogGenerator {
     this.#logsPerSecond = Math.max(1, Math.floor(options.logsPerSecond ?? DEFAULT_LOGS_PER_SECOND));
     this.#seedHex = seed.toString(16).padStart(8, '0');
     this.#clients = Array.from({ length: CLIENT_POOL_SIZE }, () => this.#publicIpv4());
+    this.#requests = Array.from({ length: REQUEST_POOL_SIZE }, () => this.#random.pick(PATHS) + this.#query());
+    this.#referers = Array.from({ length: REFERER_POOL_SIZE }, () => this.#referer());
+    this.#forwarded = Array.from({ length: FORWARDED_POOL_SIZE }, () => `${this.#client()}, ${this.#random.pick(this.#clients)}`);
   }
 
   nextLog(): LogInput {
@@ -139,24 +152,24 @@ export class NginxLogGenerator {
     const index = this.#logCount++;
     const status = random.pick(STATUSES);
     const host = random.pick(HOSTS);
-    const path = random.pick(PATHS);
+    const request = random.pick(this.#requests);
     const millis = this.#latencyMillis();
-    const isStatic = path.startsWith('/static/') || status === '304';
+    const isStatic = request.startsWith('/static/') || status === '304';
     return {
       time: this.#startTime + Math.floor(index / this.#logsPerSecond),
       timeNs: Math.floor(((index % this.#logsPerSecond) * 1e9) / this.#logsPerSecond),
       contents: [
         ['remote_addr', this.#client()],
         ['method', random.pick(METHODS)],
-        ['request_uri', path + this.#query()],
+        ['request_uri', request],
         ['status', status],
         ['body_bytes_sent', String(this.#bodyBytes(status, isStatic))],
         ['request_time', DURATIONS[millis] as string],
-        ['http_referer', this.#referer(host)],
+        ['http_referer', random.next() < 0.35 ? '-' : random.pick(this.#referers)],
         ['http_user_agent', random.pick(USER_AGENTS)],
         ['host', host],
         ['upstream_response_time', isStatic ? '-' : (DURATIONS[Math.floor(millis * 0.9)] as string)],
-        ['http_x_forwarded_for', random.next() < 0.6 ? '-' : `${this.#client()}, ${random.pick(this.#clients)}`],
+        ['http_x_forwarded_for', random.next() < 0.6 ? '-' : random.pick(this.#forwarded)],
         ['request_id', this.#seedHex + index.toString(16).padStart(24, '0')],
       ],
     };
@@ -212,11 +225,11 @@ export class NginxLogGenerator {
     return this.#random.below(0x1_0000_0000).toString(16).padStart(8, '0');
   }
 
-  #referer(host: string): string {
-    const r = this.#random.next();
-    if (r < 0.35) return '-';
-    if (r < 0.5) return `${this.#random.pick(REFERER_SITES)}search?q=${this.#random.pick(SEARCH_TERMS)}`;
-    return `https://${host}${this.#random.pick(PATHS)}${this.#query()}`;
+  /** A search engine's results page, or a page of one of our own sites. */
+  #referer(): string {
+    const random = this.#random;
+    if (random.next() < 0.25) return `${random.pick(REFERER_SITES)}search?q=${random.pick(SEARCH_TERMS)}`;
+    return `https://${random.pick(HOSTS)}${random.pick(PATHS)}${this.#query()}`;
   }
 
   /** Mostly fast answers with a long tail, capped at the duration table's 2.999 s. */

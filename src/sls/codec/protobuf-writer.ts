@@ -1,6 +1,6 @@
 // The few protobuf writing primitives the LogGroup encoder needs, on a pre-sized Buffer.
 
-import { utf8Write } from './native-buffer.js';
+import { latin1Write, utf8Write } from './native-buffer.js';
 
 /** Bytes taken by `value` (an unsigned 32-bit integer) as a varint. */
 export function varintSize(value: number): number {
@@ -29,7 +29,7 @@ export function writeFixed32(out: Uint8Array, pos: number, value: number): numbe
   return pos + 4;
 }
 
-/** Strings up to this length are copied in JS; the call into C++ costs more (measured). */
+/** ASCII strings up to this length are copied in JS; the call into C++ costs more (measured). */
 const SHORT_STRING = 16;
 
 /** UTF-8 size of a string or the size of raw bytes. */
@@ -41,9 +41,10 @@ export function byteSize(value: string | Uint8Array): number {
 export function writeBytes(out: Buffer, pos: number, value: string | Uint8Array, size: number): number {
   if (typeof value !== 'string') {
     out.set(value, pos);
-  } else if (size === value.length && size <= SHORT_STRING) {
-    // As many bytes as UTF-16 units means every unit is ASCII.
-    for (let i = 0; i < size; i++) out[pos + i] = value.charCodeAt(i);
+  } else if (size === value.length) {
+    // As many bytes as UTF-16 units means every unit is ASCII, which latin1 writes as is.
+    if (size <= SHORT_STRING) for (let i = 0; i < size; i++) out[pos + i] = value.charCodeAt(i);
+    else latin1Write(out, value, pos, size);
   } else {
     utf8Write(out, value, pos, size);
   }
