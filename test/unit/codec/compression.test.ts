@@ -24,6 +24,10 @@ describe('compress / decompress', () => {
     expect(NGINX.length / compress(type, NGINX).length).toBeGreaterThan(3);
   });
 
+  it.each(TYPES)('%s accepts an empty body declared empty, as a caught-up PullLogs answer is', (type) => {
+    expect(decompress(type, new Uint8Array(0), 0).length).toBe(0);
+  });
+
   it('none hands the same bytes back', () => {
     expect(compress('none', NGINX)).toBe(NGINX);
     expect(decompress('none', NGINX, NGINX.length)).toBe(NGINX);
