@@ -2,6 +2,7 @@
 // cases, prints each one's table and keeps its figures in bench/results/.
 
 import { benchCodec } from './codec.js';
+import { benchEmulator } from './emulator.js';
 import { benchHttp } from './http.js';
 import { formatTable, writeResults, type BenchRow } from './report.js';
 
@@ -14,6 +15,7 @@ interface BenchCase {
 const CASES: BenchCase[] = [
   { name: 'codec', title: 'Codec: LogGroupList decoding, LZ4 and zstd (nginx logs, 550 per group)', run: () => benchCodec({ logs: 550_000 }) },
   { name: 'http', title: 'HTTP transport: node:http keep-alive (ours) vs undici request(), loopback', run: benchHttp },
+  { name: 'emulator', title: 'Emulator: PullLogs served to a counting client (child process, 4M nginx logs)', run: benchEmulator },
 ];
 
 const wanted = process.argv.slice(2);

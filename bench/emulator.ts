@@ -1,0 +1,89 @@
+// How fast the emulator serves PullLogs: an emulator in a child process with pre-generated
+// nginx logs, and a minimal client that pulls every shard from begin to end the way the
+// official consumers do (count=1000, Accept-Encoding lz4, one loop per shard) but only
+// counts: x-log-count and bytes, no decompression, no decoding. Target: >= 2M logs/s.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './report.js';
+
+const LOGS = 4_000_000;
+const SHARDS = 4;
+
+interface ChildInfo {
+  port: number;
+  generated: { logs: number; groups: number; millis: number };
+}
+
+interface Answer {
+  headers: Record<string, string | string[] | undefined>;
+  bytes: number;
+  body: Buffer;
+}
+
+export async function benchEmulator(): Promise<BenchRow[]> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./emulator-child.js', import.meta.url)), String(LOGS), String(SHARDS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const info = JSON.parse(line) as ChildInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: SHARDS });
+    const started = performance.now();
+    const perShard = await Promise.all(Array.from({ length: SHARDS }, (_, shard) => pullToEnd(info.port, agent, shard)));
+    const seconds = (performance.now() - started) / 1000;
+    const stats = JSON.parse((await get(info.port, agent, '/_emulator/stats')).body.toString()) as { pulledLogs: number };
+    agent.destroy();
+    const pulls = perShard.reduce((sum, s) => sum + s.pulls, 0);
+    const wireBytes = perShard.reduce((sum, s) => sum + s.bytes, 0);
+    const note = `${SHARDS} shards, ${info.generated.groups} groups of ~550 logs, lz4, child process`;
+    return [
+      { name: 'emulator PullLogs served', value: Math.round(stats.pulledLogs / seconds), unit: 'logs/s', note },
+      { name: 'emulator PullLogs round trips', value: Math.round(pulls / seconds), unit: 'requests/s', note },
+      { name: 'emulator PullLogs wire throughput', value: Math.round(wireBytes / 1e6 / seconds), unit: 'MB/s', note },
+      { name: 'emulator generate (incl. lz4 prewarm)', value: Math.round(info.generated.logs / (info.generated.millis / 1000)), unit: 'logs/s', note: `${info.generated.logs} logs` },
+    ];
+  } finally {
+    const exited = once(child, 'exit');
+    child.stdin.end();
+    await exited;
+  }
+}
+
+/** Pulls one shard from begin until the cursor stops moving; counts pulls and body bytes. */
+async function pullToEnd(port: number, agent: Agent, shard: number): Promise<{ pulls: number; bytes: number }> {
+  const path = `/logstores/access/shards/${shard}`;
+  let cursor = (JSON.parse((await get(port, agent, `${path}?type=cursor&from=begin`)).body.toString()) as { cursor: string }).cursor;
+  let pulls = 0;
+  let bytes = 0;
+  for (;;) {
+    const answer = await get(port, agent, `${path}?type=log&count=1000&cursor=${encodeURIComponent(cursor)}`, true);
+    pulls += 1;
+    bytes += answer.bytes;
+    const next = String(answer.headers['x-log-cursor']);
+    if (next === cursor) return { pulls, bytes };
+    cursor = next;
+  }
+}
+
+/** One GET; with `countOnly` the body is counted and dropped. */
+function get(port: number, agent: Agent, path: string, countOnly = false): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { accept: 'application/x-protobuf', 'accept-encoding': 'lz4', 'x-log-apiversion': '0.6.0' };
+    request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+        if (!countOnly) chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ headers: res.headers, bytes, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
