@@ -19,6 +19,7 @@ import { countCall } from './stats.js';
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 /** How long close() lets requests in flight finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 1000;
+const KEEP_ALIVE_MS = 65_000;
 export const ADMIN_PREFIX = '/_emulator/';
 
 export interface ServerParts {
@@ -40,6 +41,9 @@ export class EmulatorServer {
     this.#server = createServer((req, res) => {
       this.#serve(req, res).catch((error: unknown) => this.#send(res, errorReply(asSlsError(error))));
     });
+    // Longer than the clients' idle timeouts, so a client never reuses a connection the
+    // emulator is just closing (close() ends idle connections itself).
+    this.#server.keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   /** Starts listening; resolves with the port (useful with port 0). */

@@ -90,6 +90,14 @@ describe('consumer groups over HTTP', () => {
     expect((await heartbeat('failover', 'a', a)).json()).toEqual([0, 1, 2, 3]);
   });
 
+  it('drops a consumer on the admin API as if it had timed out: its next heartbeat with shards is refused', async () => {
+    await json('POST', GROUPS, { consumerGroup: 'expiry', timeout: 60, order: false });
+    const held = (await heartbeat('expiry', 'x', [])).json() as number[];
+    const expired = await send(emulator.port, { method: 'POST', path: '/_emulator/expire-consumer', body: JSON.stringify({ group: 'expiry', consumer: 'x' }), sign: false });
+    expect(expired.json()).toEqual({ expired: true });
+    expect(errorOf(await heartbeat('expiry', 'x', held))).toMatchObject({ status: 400, code: 'NotExistConsumerWithBody' });
+  });
+
   it('updates and deletes a group; a deleted group answers 404 ConsumerGroupNotExist', async () => {
     await json('POST', GROUPS, { consumerGroup: 'gone', timeout: 20, order: false });
     expect((await json('PUT', `${GROUPS}/gone`, { order: true, timeout: 30 })).status).toBe(200);

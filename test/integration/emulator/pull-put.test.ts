@@ -71,6 +71,10 @@ describe('PutLogs and PullLogs', () => {
     expect(res.headers['x-log-read-last-cursor']).toBe(String(start + 3n));
     expect(res.headers['x-log-end-of-cursor']).toBe('1');
     expect(Number(res.headers['x-log-cursor-time'])).toBe(Math.floor((clockMs - 1000) / 1000));
+    // Python finds x-log-* headers only in lower case or exact Title-Case (§3).
+    const slsHeaders = res.headerNames.filter((name) => /^x-log-/i.test(name));
+    expect(slsHeaders).toHaveLength(8);
+    for (const name of slsHeaders) expect(name).toBe(name.toLowerCase());
   });
 
   it('serves type=logs (Go) the same way, and honours count', async () => {
