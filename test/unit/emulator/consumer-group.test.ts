@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlsError } from '../../../src/sls/errors.js';
+import { codeOf } from './sls-code.js';
 import { Logstore } from '../../../src/emulator/logstore.js';
 import type { ConsumerGroup } from '../../../src/emulator/consumer-group.js';
 
@@ -25,16 +25,6 @@ class Consumer {
     this.held = this.group.heartbeat(this.name, this.held);
     return this.held;
   }
-}
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof SlsError) return `${error.status} ${error.code}`;
-    throw error;
-  }
-  return undefined;
 }
 
 /** Every shard is held by at most one consumer at every moment. */

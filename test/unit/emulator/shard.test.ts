@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { codeOf } from './sls-code.js';
 import { decodeCursor } from '../../../src/sls/cursor.js';
-import { SlsError } from '../../../src/sls/errors.js';
 import { Shard } from '../../../src/emulator/shard.js';
 import { evenRanges, rangeHolds, splitAt, splitRange } from '../../../src/emulator/shard-keys.js';
 import { Logstore } from '../../../src/emulator/logstore.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof SlsError) return `${error.status} ${error.code}`;
-    throw error;
-  }
-  return undefined;
-}
 
 /** A framed-able fake LogGroup of `size` bytes (the log does not look inside). */
 function group(size: number, fill: number): Uint8Array {
