@@ -6,10 +6,11 @@
 // signature and any request time (for trying configs offline).
 
 import { handleAdmin } from './admin.js';
-import { Authenticator } from './auth.js';
+import { Authenticator, type AccessKey } from './auth.js';
 import type { EmulatorContext } from './context.js';
 import { FaultPlan } from './faults.js';
 import { Traffic, type AppendSummary } from './generation.js';
+import type { Logstore } from './logstore.js';
 import { PullCache } from './pull-cache.js';
 import { PullResponder } from './pull-logs.js';
 import { ADMIN_PREFIX, EmulatorServer } from './server.js';
@@ -68,7 +69,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = options.clock ?? Date.now;
   let clockOffset = 0;
   const now = (): number => clock() + clockOffset;
-
+  const nowSeconds = (): number => Math.floor(now() / 1000);
+  // Everything that can refuse the options does so before the (long) generation.
+  const faults = new FaultPlan(options.faults);
+  const auth = new Authenticator(accessKey(options), now);
   const stats = emptyStats();
   const store = new EmulatorStore(now);
   store.createProject(project);
@@ -78,31 +82,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const logs = options.generate ?? 0;
   const logsPerSecond = options.rate || DEFAULT_LOGS_PER_SECOND;
-  const nowSeconds = (): number => Math.floor(now() / 1000);
   const traffic = new Traffic({ seed: options.seed ?? 1, startTime: nowSeconds() - Math.ceil(logs / logsPerSecond), logsPerSecond }, stats);
-  const started = performance.now();
-  // Pre-generated logs arrived as they were produced: receive times spread over the past.
-  const generated = traffic.append(logstore, logs, (lastLogTime) => Math.min(lastLogTime, nowSeconds()));
-  for (const shard of logstore.shards()) pulls.prewarm(shard);
-  const millis = Math.round(performance.now() - started);
+  const generated = pregenerate(traffic, logstore, pulls, logs, nowSeconds());
 
-  const faults = new FaultPlan(options.faults);
-  const key = options.accessKeyId !== undefined && options.accessKeySecret !== undefined ? { id: options.accessKeyId, secret: options.accessKeySecret } : undefined;
   const adminParts = {
     ctx,
     faults,
     defaultProject: project,
     defaultLogstore: logstoreName,
-    generate: (target: typeof logstore, count: number) => traffic.append(target, count, nowSeconds),
+    generate: (target: Logstore, count: number) => traffic.append(target, count, nowSeconds),
     advanceClock: (ms: number) => void (clockOffset += ms),
   };
-  const server = new EmulatorServer({
-    ctx,
-    auth: new Authenticator(key, now),
-    faults,
-    defaultProject: project,
-    admin: (req) => handleAdmin(req, adminParts, ADMIN_PREFIX),
-  });
+  const server = new EmulatorServer({ ctx, auth, faults, defaultProject: project, admin: (req) => handleAdmin(req, adminParts, ADMIN_PREFIX) });
   const host = options.host ?? '127.0.0.1';
   const port = await server.listen(host, options.port ?? 0);
   const stopFeeding = options.rate ? traffic.feed(logstore, options.rate, now) : () => {};
@@ -112,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     project,
     logstore: logstoreName,
-    generated: { ...generated, shards: logstore.shards().length, millis },
+    generated,
     setFaults(spec) {
       faults.clear();
       faults.add(spec);
@@ -123,6 +114,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       await server.close();
     },
   };
+}
+
+function accessKey(options: EmulatorOptions): AccessKey | undefined {
+  const { accessKeyId: id, accessKeySecret: secret } = options;
+  if ((id === undefined) !== (secret === undefined)) {
+    throw new Error('accessKeyId and accessKeySecret go together: give both to verify signatures, or neither to accept any key');
+  }
+  return id === undefined || secret === undefined ? undefined : { id, secret };
+}
+
+/**
+ * Generates `logs` logs received over the past (each group when its last log was written),
+ * then compresses ahead the responses consumers reading from the beginning will ask for.
+ */
+function pregenerate(traffic: Traffic, logstore: Logstore, pulls: PullResponder, logs: number, nowSeconds: number): RunningEmulator['generated'] {
+  const started = performance.now();
+  const written = traffic.append(logstore, logs, (lastLogTime) => Math.min(lastLogTime, nowSeconds));
+  for (const shard of logstore.shards()) pulls.prewarm(shard);
+  return { ...written, shards: logstore.shards().length, millis: Math.round(performance.now() - started) };
 }
 
 /** The address a client on this machine reaches a listener on `host` by. */
