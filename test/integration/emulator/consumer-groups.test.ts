@@ -14,12 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function json(method: string, path: string, body: unknown, query: Record<string, string> = {}): Promise<RawResponse> {
-  return send(emulator.port, { method, path, query, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** A JSON call as Python sends it (no x-log-bodyrawsize), or as Go does (`x-log-bodyrawsize: 0` over an uncompressed body). */
+function json(method: string, path: string, body: unknown, query: Record<string, string> = {}, goStyle = false): Promise<RawResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(goStyle ? { 'x-log-bodyrawsize': '0' } : {}) };
+  return send(emulator.port, { method, path, query, headers, body: JSON.stringify(body) });
 }
 
 function heartbeat(group: string, consumer: string, held: number[]): Promise<RawResponse> {
-  return json('POST', `${GROUPS}/${group}`, held, { type: 'heartbeat', consumer });
+  return json('POST', `${GROUPS}/${group}`, held, { type: 'heartbeat', consumer }, true);
 }
 
 describe('consumer groups over HTTP', () => {
