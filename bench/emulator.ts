@@ -16,6 +16,7 @@ const SHARDS = 4;
 interface ChildInfo {
   port: number;
   generated: { logs: number; groups: number; millis: number };
+  warmMillis: number;
 }
 
 interface Answer {
@@ -44,7 +45,8 @@ export async function benchEmulator(): Promise<BenchRow[]> {
       { name: 'emulator PullLogs served', value: Math.round(stats.pulledLogs / seconds), unit: 'logs/s', note },
       { name: 'emulator PullLogs round trips', value: Math.round(pulls / seconds), unit: 'requests/s', note },
       { name: 'emulator PullLogs wire throughput', value: Math.round(wireBytes / 1e6 / seconds), unit: 'MB/s', note },
-      { name: 'emulator generate (incl. lz4 prewarm)', value: Math.round(info.generated.logs / (info.generated.millis / 1000)), unit: 'logs/s', note: `${info.generated.logs} logs` },
+      { name: 'emulator generate', value: Math.round(info.generated.logs / (info.generated.millis / 1000)), unit: 'logs/s', note: `${info.generated.logs} logs, before listening` },
+      { name: 'emulator lz4 prewarm', value: Math.round(info.generated.logs / (info.warmMillis / 1000)), unit: 'logs/s', note: 'in the background after listening' },
     ];
   } finally {
     const exited = once(child, 'exit');

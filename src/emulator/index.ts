@@ -53,6 +53,11 @@ export interface RunningEmulator {
   logstore: string;
   /** What `generate` wrote before serving, and how long it took. */
   generated: AppendSummary & { shards: number; millis: number };
+  /**
+   * Resolves once the PullLogs answers for the generated logs are compressed ahead (done in
+   * the background after start; until then the first read of each range compresses it).
+   */
+  warmed: Promise<void>;
   /** Replaces the fault rules (`''` clears them). */
   setFaults(spec: string): void;
   stats(): EmulatorStats;
@@ -83,7 +88,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const logs = options.generate ?? 0;
   const logsPerSecond = options.rate || DEFAULT_LOGS_PER_SECOND;
   const traffic = new Traffic({ seed: options.seed ?? 1, startTime: nowSeconds() - Math.ceil(logs / logsPerSecond), logsPerSecond }, stats);
-  const generated = pregenerate(traffic, logstore, pulls, logs, nowSeconds());
+  const started = performance.now();
+  // Pre-generated logs arrived as they were produced: each group when its last log was written.
+  const written = traffic.append(logstore, logs, (lastLogTime) => Math.min(lastLogTime, nowSeconds()));
+  const generated = { ...written, shards: logstore.shards().length, millis: Math.round(performance.now() - started) };
 
   const adminParts = {
     ctx,
@@ -97,6 +105,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const port = await server.listen(host, options.port ?? 0);
   const stopFeeding = options.rate ? traffic.feed(logstore, options.rate, now) : () => {};
+  const warming = new AbortController();
+  const warmed = pulls.prewarm(logstore.shards(), warming.signal);
 
   return {
     url: `http://${urlHost(host)}:${port}`,
@@ -104,12 +114,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     project,
     logstore: logstoreName,
     generated,
+    warmed,
     setFaults(spec) {
       faults.clear();
       faults.add(spec);
     },
     stats: () => structuredClone(stats),
     async close() {
+      warming.abort();
       stopFeeding();
       await server.close();
     },
@@ -122,17 +134,6 @@ function accessKey(options: EmulatorOptions): AccessKey | undefined {
     throw new Error('accessKeyId and accessKeySecret go together: give both to verify signatures, or neither to accept any key');
   }
   return id === undefined || secret === undefined ? undefined : { id, secret };
-}
-
-/**
- * Generates `logs` logs received over the past (each group when its last log was written),
- * then compresses ahead the responses consumers reading from the beginning will ask for.
- */
-function pregenerate(traffic: Traffic, logstore: Logstore, pulls: PullResponder, logs: number, nowSeconds: number): RunningEmulator['generated'] {
-  const started = performance.now();
-  const written = traffic.append(logstore, logs, (lastLogTime) => Math.min(lastLogTime, nowSeconds));
-  for (const shard of logstore.shards()) pulls.prewarm(shard);
-  return { ...written, shards: logstore.shards().length, millis: Math.round(performance.now() - started) };
 }
 
 /** The address a client on this machine reaches a listener on `host` by. */

@@ -56,20 +56,28 @@ export class PullResponder {
   }
 
   /**
-   * Compresses, ahead of time, the responses a consumer reading `shard` from its first live
-   * group with the default count will ask for, while the cache has room. Returns the bytes cached.
+   * Compresses, ahead of time and one response at a time between requests, what consumers
+   * reading `shards` from their first live group with the default count will ask for, while
+   * the cache has room. Resolves when done or stopped; requests meanwhile are served as usual.
    */
-  prewarm(shard: Shard, encoding: CompressType = 'lz4'): number {
-    let cached = 0;
-    for (let start = shard.firstLive; start < shard.end; ) {
-      const end = shard.groups.rangeEnd(start, Math.min(shard.end, start + DEFAULT_COUNT), MAX_PULL_BYTES);
-      const entry = compressRange(shard, start, end, encoding);
-      if (!this.#cache.fits(entry.body.byteLength)) break;
-      this.#cache.set(shard.uid, start, end, encoding, entry);
-      cached += entry.body.byteLength;
-      start = end;
-    }
-    return cached;
+  prewarm(shards: readonly Shard[], signal: AbortSignal, encoding: CompressType = 'lz4'): Promise<void> {
+    const ranges = shards.map((shard) => ({ shard, start: shard.firstLive }));
+    return new Promise((resolve) => {
+      const step = (): void => {
+        const next = ranges.find((range) => range.start < range.shard.end);
+        if (next === undefined || signal.aborted) return resolve();
+        const { shard, start } = next;
+        const end = shard.groups.rangeEnd(start, Math.min(shard.end, start + DEFAULT_COUNT), MAX_PULL_BYTES);
+        if (this.#cache.get(shard.uid, start, end, encoding) === undefined) {
+          const entry = compressRange(shard, start, end, encoding);
+          if (!this.#cache.fits(entry.body.byteLength)) return resolve();
+          this.#cache.set(shard.uid, start, end, encoding, entry);
+        }
+        next.start = end;
+        setImmediate(step);
+      };
+      step();
+    });
   }
 
   #body(shard: Shard, start: number, end: number, encoding: CompressType): CachedBody {
