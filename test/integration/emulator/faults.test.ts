@@ -73,11 +73,18 @@ describe('fault injection', () => {
 });
 
 describe('lifecycle', () => {
-  it('describes what it generated and counts what it served', async () => {
+  it('describes what it generated, warms up, and counts what it served', async () => {
     expect(emulator.generated).toMatchObject({ logs: 2000, groups: 4, shards: 4 });
+    await expect(emulator.warmed).resolves.toBeUndefined();
     const before = emulator.stats().pulledLogs;
     const res = await pullFromBegin();
     expect(emulator.stats().pulledLogs - before).toBe(Number(res.headers['x-log-count']) * 550);
+  });
+
+  it('stops warming up when closed early', async () => {
+    const big = await startEmulator({ generate: 20_000 });
+    await big.close();
+    await expect(big.warmed).resolves.toBeUndefined();
   });
 
   it('appends logs continuously at the rate asked for, and stops on close', async () => {
