@@ -22,6 +22,7 @@
 // Latency rules add up; of the failure rules the first that fires wins.
 
 import { SlsError } from '../sls/errors.js';
+import { SeededRandom } from './seeded-random.js';
 
 export type Failure = SlsError | 'reset' | 'truncate';
 
@@ -54,7 +55,7 @@ const WRITE_CALLS = new Set(['PutLogs']);
 
 export class FaultPlan {
   #rules: Rule[] = [];
-  #state = scramble(1);
+  #random = new SeededRandom(1);
 
   constructor(spec = '') {
     this.add(spec);
@@ -64,7 +65,7 @@ export class FaultPlan {
   add(spec: string): void {
     for (const text of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
       const seed = /^seed=(\d+)$/.exec(text);
-      if (seed) this.#state = scramble(Number(seed[1]));
+      if (seed) this.#random = new SeededRandom(Number(seed[1]));
       else this.#rules.push(parseRule(text));
     }
   }
@@ -95,26 +96,8 @@ export class FaultPlan {
 
   #fires(rule: Rule): boolean {
     if ('remaining' in rule.amount) return rule.amount.remaining-- > 0;
-    return rule.amount.rate >= 1 || this.#random() < rule.amount.rate;
+    return rule.amount.rate >= 1 || this.#random.next() < rule.amount.rate;
   }
-
-  /** xorshift32: deterministic per seed, plenty for coin flips. */
-  #random(): number {
-    let x = this.#state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.#state = x;
-    return (x >>> 0) / 4294967296;
-  }
-}
-
-/** murmur3's finalizer: spreads small seeds over all 32 bits, so early draws are not tiny. */
-function scramble(seed: number): number {
-  let h = seed >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 1;
 }
 
 function failureOf(action: Exclude<Action, { kind: 'latency' }>, call: string): Failure {

@@ -8,6 +8,7 @@
 // log would each have to be flattened before being written.
 
 import type { LogGroupInput, LogInput } from '../sls/types.js';
+import { SeededRandom } from './seeded-random.js';
 
 export interface NginxGeneratorOptions {
   /** Seed of the pseudo-random sequence (an unsigned 32-bit integer); the same seed gives the same logs. */
@@ -24,33 +25,6 @@ const CLIENT_POOL_SIZE = 2048;
 const REQUEST_POOL_SIZE = 8192;
 const REFERER_POOL_SIZE = 2048;
 const FORWARDED_POOL_SIZE = 1024;
-
-/** Mulberry32: tiny, fast and well distributed enough for synthetic traffic. */
-class Mulberry32 {
-  #state: number;
-
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) | 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [0, n). */
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)] as T;
-  }
-}
 
 /** Expands [value, weight] pairs into a table that a uniform pick samples with those weights. */
 function weighted<T>(pairs: ReadonlyArray<readonly [T, number]>): T[] {
@@ -121,7 +95,7 @@ const CAMPAIGNS = ['spring_sale', 'newsletter', 'retargeting', 'brand', 'black_f
 const DURATIONS: readonly string[] = Array.from({ length: 3000 }, (_, ms) => (ms / 1000).toFixed(3));
 
 export class NginxLogGenerator {
-  readonly #random: Mulberry32;
+  readonly #random: SeededRandom;
   readonly #startTime: number;
   readonly #logsPerSecond: number;
   /** Hex of the seed: prefixes request ids and pack ids, so two seeds never share one. */
@@ -137,7 +111,7 @@ export class NginxLogGenerator {
 
   constructor(options: NginxGeneratorOptions = {}) {
     const seed = (options.seed ?? 1) >>> 0;
-    this.#random = new Mulberry32(seed);
+    this.#random = new SeededRandom(seed);
     this.#startTime = options.startTime ?? DEFAULT_START_TIME;
     this.#logsPerSecond = Math.max(1, Math.floor(options.logsPerSecond ?? DEFAULT_LOGS_PER_SECOND));
     this.#seedHex = seed.toString(16).padStart(8, '0');

@@ -40,10 +40,12 @@ const toLoopback: LookupFunction = (_hostname, options, callback) => {
   else callback(null, '127.0.0.1', 4);
 };
 
-/** An SDK client for an emulator on `port`, and the request options that route its calls there. */
-export function officialSdk(port: number, key: { accessKeyId: string; accessKeySecret: string }): { client: SdkClient; options: { agent: Agent } } {
-  return {
-    client: new Client({ ...key, endpoint: `http://127.0.0.1:${port}` }),
-    options: { agent: new Agent({ lookup: toLoopback }) },
-  };
+/** An HTTP agent for the SDK's request options: every name it dials reaches this machine. */
+export function loopbackAgent(): Agent {
+  return new Agent({ lookup: toLoopback });
+}
+
+/** The official SDK client for an emulator on `port` (pass `{ agent: loopbackAgent() }` as each call's options). */
+export function officialClient(port: number, key: { accessKeyId: string; accessKeySecret: string }): SdkClient {
+  return new Client({ ...key, endpoint: `http://127.0.0.1:${port}` });
 }

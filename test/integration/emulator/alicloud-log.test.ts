@@ -2,39 +2,11 @@
 // with its own v1 code, sends Content-Type application/json on every call and writes
 // uncompressed protobuf to /shards/lb. The emulator must accept all of it.
 
-import { Agent } from 'node:http';
-import { createRequire } from 'node:module';
-import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import { loopbackAgent, officialClient, type SdkClient, type SdkError } from '../../helpers/official-sdk.js';
 import { send } from './raw-http.js';
 import { records } from './wire.js';
-
-interface SdkError extends Error {
-  code: string;
-}
-
-interface SdkClient {
-  createLogStore(project: string, logstore: string, data: { ttl: number; shardCount: number }, options: object): Promise<unknown>;
-  postLogStoreLogs(
-    project: string,
-    logstore: string,
-    data: { logs: Array<{ timestamp: number; content: Record<string, string> }>; topic?: string; source?: string; tags?: Array<Record<string, string>> },
-    options: object,
-  ): Promise<unknown>;
-  listLogStore(project: string, data: object, options: object): Promise<{ logstores: string[] }>;
-}
-
-// The SDK ships no types: load it as CommonJS and describe the few methods used.
-const Client = createRequire(import.meta.url)('@alicloud/log') as new (config: { accessKeyId: string; accessKeySecret: string; endpoint: string }) => SdkClient;
-
-/** The SDK connects to `<project>.<endpoint>`: resolve every name to this machine. */
-const toLoopback: LookupFunction = (_hostname, options, callback) => {
-  if (options.all) (callback as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
-};
-const agent = new Agent({ lookup: toLoopback });
-const options = { agent };
 
 let emulator: RunningEmulator;
 let clockOffsetMs = 0;
@@ -47,8 +19,11 @@ afterAll(async () => {
   await emulator.close();
 });
 
+const agent = loopbackAgent();
+const options = { agent };
+
 function client(secret = 'sdk-secret'): SdkClient {
-  return new Client({ accessKeyId: 'sdk-ak', accessKeySecret: secret, endpoint: `http://127.0.0.1:${emulator.port}` });
+  return officialClient(emulator.port, { accessKeyId: 'sdk-ak', accessKeySecret: secret });
 }
 
 describe('@alicloud/log against the emulator', () => {

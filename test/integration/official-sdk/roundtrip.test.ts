@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { SlsClient } from '../../../src/sls/client.js';
 import type { CompressType, LogRecord } from '../../../src/sls/types.js';
-import { officialSdk, type SdkLogGroup } from '../../helpers/official-sdk.js';
+import { loopbackAgent, officialClient, type SdkLogGroup } from '../../helpers/official-sdk.js';
 
 const KEY = { accessKeyId: 'roundtrip-ak', accessKeySecret: 'roundtrip-secret' };
 const LOGSTORE = 'roundtrip';
@@ -18,7 +18,7 @@ const LOGSTORE = 'roundtrip';
 const SPECIAL_VALUES = ['', 'ascii', 'café', '日志服务', '🚀 emoji', 'mixed é 日 🚀', 'x'.repeat(5000), 'lone \ud800 high', 'lone \udc00 low', '\udbff'];
 
 function groups(): SdkLogGroup[] {
-  return Array.from({ length: 12 }, (_, g) => ({
+  return Array.from({ length: 12 }, (_, g): SdkLogGroup => ({
     topic: g % 3 === 0 ? '' : `topic-${g}-主题`,
     source: `10.0.0.${g}`,
     tags: [{ env: 'test', group: String(g) }, { 标签: SPECIAL_VALUES[g % SPECIAL_VALUES.length]! }],
@@ -73,10 +73,11 @@ const written = groups();
 
 beforeAll(async () => {
   emulator = await startEmulator({ ...KEY, project: 'demo' });
-  const sdk = officialSdk(emulator.port, KEY);
-  await sdk.client.createLogStore('demo', LOGSTORE, { ttl: 1, shardCount: 3 }, sdk.options);
-  for (const group of written) await sdk.client.postLogStoreLogs('demo', LOGSTORE, group, sdk.options);
-  sdk.options.agent.destroy();
+  const sdk = officialClient(emulator.port, KEY);
+  const agent = loopbackAgent();
+  await sdk.createLogStore('demo', LOGSTORE, { ttl: 1, shardCount: 3 }, { agent });
+  for (const group of written) await sdk.postLogStoreLogs('demo', LOGSTORE, group, { agent });
+  agent.destroy();
 });
 afterAll(() => emulator.close());
 

@@ -2,7 +2,7 @@
 
 import type { LogGroupInput, LogInput, LogRecord } from '../../../src/sls/types.js';
 import type { PbLogGroup } from './sls-proto.js';
-import type { TestRandom } from './random.js';
+import type { SeededRandom } from '../../../src/emulator/seeded-random.js';
 
 const KEYS = ['', 'k', 'status', 'request_uri', '__proto__', 'constructor', '123', 'ключ', '键', 'a'.repeat(70), 'x y'];
 const SAMPLES = ['', '-', '200', 'GET', '中文日志', 'café', 'emoji 😀 here', 'tab\tnew\nline', '\u0000nul', 'ü'.repeat(40)];
@@ -14,34 +14,34 @@ export interface CaseOptions {
   loneSurrogates?: boolean;
 }
 
-export function randomString(random: TestRandom, options: CaseOptions = {}): string {
-  const kind = random.int(options.loneSurrogates ? 5 : 4);
+export function randomString(random: SeededRandom, options: CaseOptions = {}): string {
+  const kind = random.below(options.loneSurrogates ? 5 : 4);
   if (kind === 0) return random.pick(SAMPLES);
   if (kind === 4) return random.pick(LONE_SURROGATES);
-  const length = kind === 1 ? random.int(8) : kind === 2 ? random.int(120) : 200 + random.int(400);
+  const length = kind === 1 ? random.below(8) : kind === 2 ? random.below(120) : 200 + random.below(400);
   let text = '';
-  for (let i = 0; i < length; i++) text += String.fromCharCode(32 + random.int(95));
+  for (let i = 0; i < length; i++) text += String.fromCharCode(32 + random.below(95));
   return text;
 }
 
-export function randomGroup(random: TestRandom, options: CaseOptions = {}): LogGroupInput {
+export function randomGroup(random: SeededRandom, options: CaseOptions = {}): LogGroupInput {
   const logs: LogInput[] = [];
-  const logCount = 1 + random.int(6);
+  const logCount = 1 + random.below(6);
   for (let i = 0; i < logCount; i++) {
     const contents: Array<[string, string]> = [];
-    const fields = random.int(8);
+    const fields = random.below(8);
     for (let f = 0; f < fields; f++) contents.push([random.pick(KEYS), randomString(random, options)]);
-    const log: LogInput = random.int(2) === 0
+    const log: LogInput = random.below(2) === 0
       ? { time: random.uint32(), contents }
-      : { time: random.uint32(), timeNs: random.int(1_000_000_000), contents };
+      : { time: random.uint32(), timeNs: random.below(1_000_000_000), contents };
     logs.push(log);
   }
   const group: { -readonly [K in keyof LogGroupInput]: LogGroupInput[K] } = { logs };
-  if (random.int(3) > 0) group.topic = randomString(random, options);
-  if (random.int(3) > 0) group.source = random.pick(['127.0.0.1', '10.0.0.1', '']);
-  if (random.int(4) === 0) group.machineUuid = 'machine-uuid-1';
-  if (random.int(2) === 0) {
-    group.tags = Array.from({ length: 1 + random.int(3) }, () => [random.pick(KEYS), randomString(random, options)] as const);
+  if (random.below(3) > 0) group.topic = randomString(random, options);
+  if (random.below(3) > 0) group.source = random.pick(['127.0.0.1', '10.0.0.1', '']);
+  if (random.below(4) === 0) group.machineUuid = 'machine-uuid-1';
+  if (random.below(2) === 0) {
+    group.tags = Array.from({ length: 1 + random.below(3) }, () => [random.pick(KEYS), randomString(random, options)] as const);
   }
   return group;
 }

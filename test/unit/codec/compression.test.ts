@@ -6,7 +6,7 @@ import { zstd } from '../../../src/sls/codec/zstd.js';
 import { CorruptDataError } from '../../../src/sls/errors.js';
 import type { CompressType } from '../../../src/sls/types.js';
 import { expectSameBytes } from './expect-bytes.js';
-import { TestRandom } from './random.js';
+import { SeededRandom } from '../../../src/emulator/seeded-random.js';
 
 const TYPES: CompressType[] = ['lz4', 'zstd', 'deflate', 'none'];
 const generator = new NginxLogGenerator({ seed: 9 });
@@ -14,7 +14,7 @@ const NGINX = encodeLogGroupList([encodeLogGroup(generator.nextGroup(550)), enco
 
 describe('compress / decompress', () => {
   it.each(TYPES)('round-trips %s: nginx logs, empty, tiny and random bodies', (type) => {
-    const random = new TestRandom(41);
+    const random = new SeededRandom(41);
     for (const raw of [NGINX, new Uint8Array(0), new Uint8Array([1]), random.bytes(10_000)]) {
       expectSameBytes(decompress(type, compress(type, raw), raw.length), raw);
     }
@@ -46,16 +46,16 @@ describe('compress / decompress', () => {
   });
 
   it.each(['lz4', 'zstd', 'deflate'] as const)('%s: 3 000 random bodies and mutations end in CorruptDataError or the right size', (type) => {
-    const random = new TestRandom(42);
+    const random = new SeededRandom(42);
     const raw = NGINX.subarray(0, 4000);
     const body = compress(type, raw);
     for (let i = 0; i < 3000; i++) {
-      const bytes = i % 2 === 0 ? random.bytes(random.int(100)) : Uint8Array.from(body);
+      const bytes = i % 2 === 0 ? random.bytes(random.below(100)) : Uint8Array.from(body);
       if (i % 2 === 1) {
-        const at = random.int(bytes.length);
-        bytes[at] = (bytes[at] as number) ^ (1 + random.int(255));
+        const at = random.below(bytes.length);
+        bytes[at] = (bytes[at] as number) ^ (1 + random.below(255));
       }
-      const rawSize = i % 2 === 1 ? raw.length : random.int(1000);
+      const rawSize = i % 2 === 1 ? raw.length : random.below(1000);
       try {
         expect(decompress(type, bytes, rawSize).length).toBe(rawSize);
       } catch (error) {
@@ -68,7 +68,7 @@ describe('compress / decompress', () => {
 describe('zstd frames', () => {
   it('decodes a frame that does not declare its content size', () => {
     // magic, descriptor 0 (no content size, not single-segment), window 1 KiB, one raw last block of 100 bytes.
-    const content = new TestRandom(43).bytes(100);
+    const content = new SeededRandom(43).bytes(100);
     const header = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00];
     const blockHeader = [1 | (0 << 1) | ((100 << 3) & 0xff), (100 << 3) >> 8, 0];
     const frame = Uint8Array.from([...header, ...blockHeader, ...content]);

@@ -4,7 +4,7 @@ import { countLogGroups, decodeLogGroupList } from '../../../src/sls/codec/log-g
 import { CorruptDataError, SlsError } from '../../../src/sls/errors.js';
 import type { LogGroupInput } from '../../../src/sls/types.js';
 import { expectedRecords, randomGroup, toProtobufjs } from './cases.js';
-import { TestRandom } from './random.js';
+import { SeededRandom } from '../../../src/emulator/seeded-random.js';
 import { LogGroupListType, protobufjsDecodeGroup, protobufjsEncodeGroup } from './sls-proto.js';
 
 // §12 test vector: Topic "t", Source "127.0.0.1", tag __pack_id__=ABC-1, one log {Time 1700000000, TimeNs 5, k: "v"}.
@@ -37,9 +37,9 @@ describe('the §12 test vector', () => {
 
 describe('round trips', () => {
   it('decodes what it encodes, for many random groups', () => {
-    const random = new TestRandom(1);
+    const random = new SeededRandom(1);
     for (let round = 0; round < 200; round++) {
-      const groups = Array.from({ length: 1 + random.int(4) }, () => randomGroup(random));
+      const groups = Array.from({ length: 1 + random.below(4) }, () => randomGroup(random));
       const list = encodeLogGroupList(groups.map(encodeLogGroup));
       expect(decodeLogGroupList(list)).toEqual(expectedRecords(groups));
       expect(countLogGroups(list)).toBe(groups.length);
@@ -47,9 +47,9 @@ describe('round trips', () => {
   });
 
   it('decodes what protobufjs encodes, lone surrogates included, with both of its writers', () => {
-    const random = new TestRandom(2);
+    const random = new SeededRandom(2);
     for (let round = 0; round < 200; round++) {
-      const groups = Array.from({ length: 1 + random.int(4) }, () => randomGroup(random, { loneSurrogates: true }));
+      const groups = Array.from({ length: 1 + random.below(4) }, () => randomGroup(random, { loneSurrogates: true }));
       const plainWriter = round % 2 === 0;
       const list = LogGroupListType.encode({ LogGroups: groups.map(toProtobufjs) }).finish();
       const perGroup = encodeLogGroupList(groups.map((group) => protobufjsEncodeGroup(toProtobufjs(group), plainWriter)));
@@ -59,7 +59,7 @@ describe('round trips', () => {
   });
 
   it('writes what protobufjs decodes to the same group', () => {
-    const random = new TestRandom(3);
+    const random = new SeededRandom(3);
     for (let round = 0; round < 200; round++) {
       const group = randomGroup(random);
       const expected = LogGroupListType.toObject(LogGroupListType.fromObject({ LogGroups: [toProtobufjs(group)] }), { arrays: true });
@@ -68,7 +68,7 @@ describe('round trips', () => {
   });
 
   it('decodes a list wherever it sits inside a larger buffer', () => {
-    const groups = [randomGroup(new TestRandom(4)), { logs: [{ time: 5, contents: [['ascii', 'plain text value'], ['utf8', 'café 中文']] as const }] }];
+    const groups = [randomGroup(new SeededRandom(4)), { logs: [{ time: 5, contents: [['ascii', 'plain text value'], ['utf8', 'café 中文']] as const }] }];
     const list = encodeLogGroupList(groups.map(encodeLogGroup));
     for (let offset = 0; offset < 8; offset++) {
       const host = new Uint8Array(list.length + 16).fill(0xff);

@@ -6,7 +6,7 @@ import { NginxLogGenerator } from '../../../src/emulator/generator.js';
 import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
 import { CorruptDataError } from '../../../src/sls/errors.js';
 import { expectSameBytes } from './expect-bytes.js';
-import { TestRandom } from './random.js';
+import { SeededRandom } from '../../../src/emulator/seeded-random.js';
 
 interface Lz4js {
   compressBound(size: number): number;
@@ -19,7 +19,7 @@ const lz4js = createRequire(import.meta.url)('lz4js') as Lz4js;
 const VECTOR_LIST = '0a390a130880e2cfaa0612060a016b12017625050000001a017422093132372e302e302e3132140a0b5f5f7061636b5f69645f5f12054142432d31';
 
 function samples(): Array<[string, Uint8Array]> {
-  const random = new TestRandom(31);
+  const random = new SeededRandom(31);
   const generator = new NginxLogGenerator({ seed: 5 });
   const nginx = encodeLogGroupList([encodeLogGroup(generator.nextGroup(300)), encodeLogGroup(generator.nextGroup(300))]);
   const repeated = new Uint8Array(100_000).fill(0x61);
@@ -116,12 +116,12 @@ describe('LZ4 raw blocks', () => {
     });
 
     it('10 000 random blocks and mutations', () => {
-      const random = new TestRandom(32);
+      const random = new SeededRandom(32);
       for (let i = 0; i < 10_000; i++) {
-        const bytes = i % 2 === 0 ? random.bytes(random.int(64)) : Uint8Array.from(block);
-        if (i % 2 === 1) bytes[random.int(bytes.length)] = random.uint32() & 0xff;
+        const bytes = i % 2 === 0 ? random.bytes(random.below(64)) : Uint8Array.from(block);
+        if (i % 2 === 1) bytes[random.below(bytes.length)] = random.uint32() & 0xff;
         try {
-          codec.decompress(bytes, i % 2 === 1 ? raw.length : random.int(300));
+          codec.decompress(bytes, i % 2 === 1 ? raw.length : random.below(300));
         } catch (error) {
           expect(error).toBeInstanceOf(CorruptDataError);
         }
