@@ -65,8 +65,8 @@ export function resolveCredentials(fromConfig?: Partial<Credentials>, env: NodeJ
   const configId = present(fromConfig?.accessKeyId);
   const configSecret = present(fromConfig?.accessKeySecret);
   if (configId !== undefined || configSecret !== undefined) {
-    if (configId === undefined) throw missing('the config sets accessKeySecret but not accessKeyId');
-    if (configSecret === undefined) throw missing('the config sets accessKeyId but not accessKeySecret');
+    if (configId === undefined) throw missing('the config or flags set the secret but not the access key id');
+    if (configSecret === undefined) throw missing('the config or flags set the access key id but not the secret');
     return new HiddenCredentials(configId, configSecret, present(fromConfig?.securityToken));
   }
   const envId = present(env[ENV_ACCESS_KEY_ID]);
@@ -87,7 +87,7 @@ function missing(why: string): SlsError {
     code: 'MissingCredentials',
     retryable: false,
     message:
-      `No complete SLS access key (${why}). Set accessKeyId and accessKeySecret in the config, ` +
+      `No complete SLS access key (${why}). Set accessKeyId and accessKeySecret in the config (flags --access-key-id and --access-key-secret), ` +
       `or the environment variables ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} ` +
       `(plus ${ENV_SECURITY_TOKEN} for STS credentials).`,
   });

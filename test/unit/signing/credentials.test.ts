@@ -36,7 +36,7 @@ describe('resolveCredentials', () => {
 
   it('says which half is missing, without showing the half that is there', () => {
     const fromConfig = failure(() => resolveCredentials({ accessKeySecret: 'lonely-secret' }, ENV));
-    expect(fromConfig.message).toContain('the config sets accessKeySecret but not accessKeyId');
+    expect(fromConfig.message).toContain('the config or flags set the secret but not the access key id');
     expect(fromConfig.message).not.toContain('lonely-secret');
     const fromEnv = failure(() => resolveCredentials({}, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'lonely-secret' }));
     expect(fromEnv.message).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not');
