@@ -1,7 +1,8 @@
 // `sluice emulator`: a local, wire-compatible SLS to try configs offline and to run the
 // demo, tests and benchmarks against. Runs until SIGINT/SIGTERM.
 
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { FaultPlan } from '../emulator/faults.js';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
 import { integerIn } from './options.js';
 import { waitForSignal } from './signals.js';
@@ -19,6 +20,16 @@ interface EmulatorFlags {
   faults?: string;
 }
 
+/** Rejects a bad --faults spec as a usage error, naming the rule, before anything starts. */
+function checkedFaultSpec(spec: string): string {
+  try {
+    new FaultPlan(spec);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return spec;
+}
+
 export function emulatorCommand(): Command {
   return new Command('emulator')
     .description('run a local SLS emulator that the official SDKs and sluice accept')
@@ -31,10 +42,10 @@ export function emulatorCommand(): Command {
     .option('--access-key-secret <secret>', 'secret of --access-key-id; signatures are verified')
     .option('--generate <n>', 'nginx access logs to generate before serving', integerIn(0, 1e9), 0)
     .option('--rate <n>', 'nginx access logs to generate per second while serving', integerIn(0, 1e8), 0)
-    .option('--faults <spec>', 'faults to inject, e.g. "PullLogs:503=0.1,PullLogs:latency=50ms"')
-    .action(async (flags: EmulatorFlags) => {
+    .option('--faults <spec>', 'faults to inject, e.g. "PullLogs:503=0.1,PullLogs:latency=50ms"', checkedFaultSpec)
+    .action(async function (this: Command, flags: EmulatorFlags) {
       if ((flags.accessKeyId === undefined) !== (flags.accessKeySecret === undefined)) {
-        throw new Error('--access-key-id and --access-key-secret go together: give both, or neither to accept any key.');
+        this.error('error: --access-key-id and --access-key-secret go together: give both, or neither to accept any key.');
       }
       // Listen for the stop signal before announcing readiness: a supervisor may send it the
       // instant it reads the ready line (or during start-up, which then ends right after).

@@ -65,9 +65,13 @@ describe('sluice emulator + sluice shards', () => {
     expect(result.stderr).toMatch(/ECONNREFUSED|refused/i);
   });
 
-  it('exits 2 on a bad flag value', async () => {
-    const result = await runCli(['emulator', '--port', 'eighty']);
+  it.each([
+    [['--port', 'eighty'], /--port/],
+    [['--faults', 'PullLogs:teapot'], /PullLogs:teapot/],
+    [['--access-key-id', 'only-the-id'], /--access-key-secret/],
+  ])('exits 2 naming the mistake for emulator %j', async (flags, message) => {
+    const result = await runCli(['emulator', '--port', '0', ...flags]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--port/);
+    expect(result.stderr).toMatch(message);
   });
 });
