@@ -69,8 +69,13 @@ function parseUrl(endpoint: string): URL {
 function badEndpoint(endpoint: string, why: string): SlsError {
   return invalid(
     'InvalidEndpoint',
-    `SLS endpoint "${endpoint}" is not usable: ${why}. Use e.g. https://cn-hangzhou.log.aliyuncs.com or http://127.0.0.1:9800.`,
+    `SLS endpoint "${withoutUserinfo(endpoint)}" is not usable: ${why}. Use e.g. https://cn-hangzhou.log.aliyuncs.com or http://127.0.0.1:9800.`,
   );
+}
+
+/** The endpoint as an error may show it: a `user:password@` before the host (an access key, at worst) hidden. */
+function withoutUserinfo(endpoint: string): string {
+  return endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1<hidden>@');
 }
 
 function invalid(code: string, message: string): SlsError {

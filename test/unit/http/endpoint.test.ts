@@ -44,6 +44,17 @@ describe('resolveEndpoint', () => {
     expect(error.message).toContain('http://127.0.0.1:9800');
   });
 
+  it.each(['https://LTAIexample:TopSecret42@cn-hangzhou.log.aliyuncs.com', 'LTAIexample:TopSecret42@cn-hangzhou.log.aliyuncs.com'])(
+    'refuses credentials in the endpoint %s without repeating them',
+    (endpoint) => {
+      const error = thrown(() => resolveEndpoint(endpoint, 'demo'));
+      expect(error.message).toContain('must not carry credentials');
+      expect(error.message).toContain('cn-hangzhou.log.aliyuncs.com');
+      expect(error.message).not.toContain('TopSecret42');
+      expect(error.message).not.toContain('LTAIexample');
+    },
+  );
+
   it('rejects a project name that cannot be a host label', () => {
     expect(() => resolveEndpoint('http://127.0.0.1:9800', 'My.Project')).toThrow(/not a valid project name/);
   });
