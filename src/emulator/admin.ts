@@ -40,9 +40,7 @@ const HANDLERS: Readonly<Record<string, AdminHandler>> = {
   'GET stats': (_req, { ctx }) => ctx.stats,
   'GET faults': (_req, { faults }) => ({ rules: faults.describe() }),
   'PUT faults': (req, { faults }) => {
-    const spec = specOf(req);
-    faults.clear();
-    faults.add(spec);
+    faults.replace(specOf(req));
     return { rules: faults.describe() };
   },
   'POST faults': (req, { faults }) => {

@@ -61,13 +61,21 @@ export class FaultPlan {
     this.add(spec);
   }
 
-  /** Adds the rules of `spec` after the current ones; throws a ParameterInvalid naming the bad rule. */
+  /**
+   * Adds the rules of `spec` after the current ones. A bad rule throws a ParameterInvalid
+   * naming it and changes nothing: the whole spec is parsed before any of it applies.
+   */
   add(spec: string): void {
-    for (const text of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
-      const seed = /^seed=(\d+)$/.exec(text);
-      if (seed) this.#random = new SeededRandom(Number(seed[1]));
-      else this.#rules.push(parseRule(text));
-    }
+    const { rules, seed } = parseSpec(spec);
+    if (seed !== undefined) this.#random = new SeededRandom(seed);
+    this.#rules.push(...rules);
+  }
+
+  /** Replaces all the rules with those of `spec`; a bad rule throws and the current ones stay. */
+  replace(spec: string): void {
+    const { rules, seed } = parseSpec(spec);
+    if (seed !== undefined) this.#random = new SeededRandom(seed);
+    this.#rules = rules;
   }
 
   /** Removes the rules for `call` (exactly as written, `*` included), or all rules. */
@@ -104,6 +112,17 @@ function failureOf(action: Exclude<Action, { kind: 'latency' }>, call: string): 
   if (action.kind !== 'error') return action.kind;
   const code = action.code === 'quota' ? (WRITE_CALLS.has(call) ? 'ShardWriteQuotaExceed' : 'ShardReadQuotaExceed') : action.code;
   return new SlsError({ code, status: action.status, message: `injected fault: ${code} on ${call}` });
+}
+
+function parseSpec(spec: string): { rules: Rule[]; seed?: number } {
+  const rules: Rule[] = [];
+  let seed: number | undefined;
+  for (const text of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const seedRule = /^seed=(\d+)$/.exec(text);
+    if (seedRule) seed = Number(seedRule[1]);
+    else rules.push(parseRule(text));
+  }
+  return seed === undefined ? { rules } : { rules, seed };
 }
 
 function parseRule(text: string): Rule {

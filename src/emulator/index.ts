@@ -58,7 +58,7 @@ export interface RunningEmulator {
    * the background after start; until then the first read of each range compresses it).
    */
   warmed: Promise<void>;
-  /** Replaces the fault rules (`''` clears them). */
+  /** Replaces the fault rules (`''` clears them); a bad spec throws and leaves the current rules in force. */
   setFaults(spec: string): void;
   stats(): EmulatorStats;
   /** Stops the rate generator and the server, ending keep-alive connections. Idempotent. */
@@ -116,8 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     generated,
     warmed,
     setFaults(spec) {
-      faults.clear();
-      faults.add(spec);
+      faults.replace(spec);
     },
     stats: () => structuredClone(stats),
     async close() {

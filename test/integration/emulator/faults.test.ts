@@ -70,6 +70,17 @@ describe('fault injection', () => {
     await send(emulator.port, LIST);
     expect(emulator.stats().faults.ListShards).toBe(before + 1);
   });
+
+  it('keeps the rules in force when a replacement or addition holds a bad rule', async () => {
+    await admin('PUT', 'faults', { spec: 'Heartbeat:500' });
+    for (const method of ['PUT', 'POST']) {
+      expect(errorOf(await admin(method, 'faults', { spec: 'ListShards:503,GetCursor:boom' }))).toMatchObject({ status: 400, code: 'ParameterInvalid' });
+      expect((await admin('GET', 'faults')).json()).toEqual({ rules: ['Heartbeat:500'] });
+    }
+    expect((await send(emulator.port, LIST)).status).toBe(200);
+    expect(() => emulator.setFaults('ListShards:503,GetCursor:boom')).toThrow(/GetCursor:boom/);
+    expect((await admin('GET', 'faults')).json()).toEqual({ rules: ['Heartbeat:500'] });
+  });
 });
 
 describe('lifecycle', () => {
