@@ -39,6 +39,12 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** What to check, for the socket errors a wrong endpoint causes. */
+const NETWORK_HINTS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'the host name does not resolve: check the endpoint. A DNS name is dialled as <project>.<endpoint>; an IP address or localhost is dialled as is',
+  ECONNREFUSED: "nothing accepts connections there: check the endpoint's host and port, and that SLS or the emulator is running there",
+};
+
 /** The documented spelling of an SLS error code, whatever spelling the server or an SDK used. */
 export function normalizeCode(code: string): string {
   return CODE_ALIASES[code.toLowerCase()] ?? code;
@@ -109,9 +115,11 @@ export function networkError(cause: unknown, what: string): SlsError {
   const sysCode = (cause as { code?: unknown } | null)?.code;
   const code = typeof sysCode === 'string' ? sysCode : 'NetworkError';
   const detail = cause instanceof Error ? cause.message : String(cause);
+  const hint = NETWORK_HINTS[code];
+  const why = typeof sysCode !== 'string' ? '' : hint === undefined ? ` (${sysCode})` : ` (${sysCode}; ${hint})`;
   return new SlsError({
     code: 'NetworkError',
-    message: `${what}: ${detail}${typeof sysCode === 'string' ? ` (${sysCode})` : ''}`,
+    message: `${what}: ${detail}${why}`,
     retryable: RETRYABLE_NETWORK_CODES.has(code) || code === 'NetworkError',
     cause,
   });

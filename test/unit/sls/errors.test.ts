@@ -41,6 +41,19 @@ describe('SlsError verdicts (§4.3)', () => {
     expect(networkError(unknownHost, 'PullLogs').message).toContain('ENOTFOUND');
   });
 
+  it('says what to check when the endpoint does not resolve or nothing listens there', () => {
+    const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND demo.sls-emulator'), { code: 'ENOTFOUND' });
+    expect(networkError(unknownHost, 'ListShards access').message).toBe(
+      'ListShards access: getaddrinfo ENOTFOUND demo.sls-emulator (ENOTFOUND; the host name does not resolve: check the endpoint. ' +
+        'A DNS name is dialled as <project>.<endpoint>; an IP address or localhost is dialled as is)',
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9800'), { code: 'ECONNREFUSED' });
+    expect(networkError(refused, 'ListShards access').message).toBe(
+      'ListShards access: connect ECONNREFUSED 127.0.0.1:9800 (ECONNREFUSED; nothing accepts connections there: ' +
+        "check the endpoint's host and port, and that SLS or the emulator is running there)",
+    );
+  });
+
   it('treats corrupt data as retryable and keeps the offset', () => {
     const error = new CorruptDataError('truncated varint', 17);
     expect(error).toBeInstanceOf(SlsError);
