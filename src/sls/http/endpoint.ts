@@ -22,7 +22,7 @@ export interface Endpoint {
   region?: string;
 }
 
-const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** `<region>[-intranet|-share|-vpc].log.aliyuncs.com` */
 const STANDARD_ENDPOINT = /^([a-z0-9-]+?)(?:-intranet|-share|-vpc)?\.log\.aliyuncs\.com$/i;
 
@@ -32,7 +32,7 @@ const STANDARD_ENDPOINT = /^([a-z0-9-]+?)(?:-intranet|-share|-vpc)?\.log\.aliyun
  */
 export function resolveEndpoint(endpoint: string, project: string): Endpoint {
   if (!PROJECT_NAME.test(project)) {
-    throw invalid('InvalidProject', `SLS project "${project}" is not a valid project name (3-63 lower-case letters, digits and hyphens).`);
+    throw invalid('InvalidProject', `SLS project "${project}" is not a valid project name (3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit).`);
   }
   const url = parseUrl(endpoint);
   const address = url.hostname.replace(/^\[|\]$/g, '');

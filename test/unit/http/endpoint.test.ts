@@ -58,4 +58,12 @@ describe('resolveEndpoint', () => {
   it('rejects a project name that cannot be a host label', () => {
     expect(() => resolveEndpoint('http://127.0.0.1:9800', 'My.Project')).toThrow(/not a valid project name/);
   });
+
+  it.each(['ab', 'demo-', '-demo', 'a'.repeat(64)])('rejects %s: 3-63 characters that start and end with a letter or digit, as the message states', (project) => {
+    expect(thrown(() => resolveEndpoint('http://127.0.0.1:9800', project)).code).toBe('InvalidProject');
+  });
+
+  it.each(['abc', 'p01', 'a'.repeat(63)])('accepts %s', (project) => {
+    expect(resolveEndpoint('http://127.0.0.1:9800', project).hostHeader).toBe(`${project}.127.0.0.1:9800`);
+  });
 });
