@@ -12,7 +12,8 @@
 //                                       ShardWriteQuotaExceed (each with its SLS status)
 //           | reset                    close the connection without answering
 //           | truncate                 send the headers with the full Content-Length, half the
-//                                       body, then close the connection
+//                                       body, then close the connection (an empty body goes out
+//                                       chunked, cut before its last chunk)
 //           | latency                  delay the answer (AMOUNT is a duration: 50ms, 1.5s)
 //   AMOUNT := a probability (0.2, 20%) | Nx, which fails the next N matching calls (3x)
 //             Default 1: every matching call.

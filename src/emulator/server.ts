@@ -109,14 +109,13 @@ export class EmulatorServer {
 
   #send(res: ServerResponse, reply: Reply, failure?: Failure): void {
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(reply.status, {
-      ...reply.headers,
-      'x-log-requestid': this.#ids.next(),
-      'content-length': String(reply.body.byteLength),
-      server: 'sluice-emulator',
-    });
-    if (failure !== 'truncate') return void res.end(reply.body);
-    // Headers promise the whole body; half of it arrives, then the connection drops.
+    // Headers promise the whole body; half of it arrives, then the connection drops. Under a
+    // Content-Length of 0 an empty answer would arrive whole, so it goes out chunked instead
+    // and the connection drops before the last chunk.
+    const truncated = failure === 'truncate';
+    const length = truncated && reply.body.byteLength === 0 ? {} : { 'content-length': String(reply.body.byteLength) };
+    res.writeHead(reply.status, { ...reply.headers, 'x-log-requestid': this.#ids.next(), ...length, server: 'sluice-emulator' });
+    if (!truncated) return void res.end(reply.body);
     res.write(reply.body.subarray(0, Math.floor(reply.body.byteLength / 2)), () => res.socket?.destroy());
   }
 }

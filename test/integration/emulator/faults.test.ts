@@ -53,6 +53,16 @@ describe('fault injection', () => {
     expect(res.body.byteLength).toBeLessThan(Number(res.headers['content-length']));
   });
 
+  it('cuts an answer without a body short too: a group creation or a caught-up read never completes', async () => {
+    await admin('PUT', 'faults', 'CreateConsumerGroup:truncate,PullLogs:truncate');
+    const body = JSON.stringify({ consumerGroup: 'cut', timeout: 60, order: false });
+    const created = await send(emulator.port, { method: 'POST', path: '/logstores/access/consumergroups', headers: { 'content-type': 'application/json' }, body });
+    expect(created.bodyError).toBeDefined();
+    const end = (await send(emulator.port, { path: '/logstores/access/shards/0', query: { type: 'cursor', from: 'end' } })).json() as { cursor: string };
+    const caughtUp = await send(emulator.port, { path: '/logstores/access/shards/0', query: { type: 'log', cursor: end.cursor, count: '1000' } });
+    expect(caughtUp.bodyError).toBeDefined();
+  });
+
   it('delays answers by the latency asked for', async () => {
     await admin('PUT', 'faults', 'ListShards:latency=120ms');
     const started = performance.now();
