@@ -43,6 +43,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 const NETWORK_HINTS: Readonly<Record<string, string>> = {
   ENOTFOUND: 'the host name does not resolve: check the endpoint. A DNS name is dialled as <project>.<endpoint>; an IP address or localhost is dialled as is',
   ECONNREFUSED: "nothing accepts connections there: check the endpoint's host and port, and that SLS or the emulator is running there",
+  EPROTO: 'the TLS handshake failed: if the server speaks plain HTTP there (the emulator does), use http:// in the endpoint',
 };
 
 /** The documented spelling of an SLS error code, whatever spelling the server or an SDK used. */
@@ -114,7 +115,8 @@ export function isRetryableAnswer(status: number | undefined, code: string): boo
 export function networkError(cause: unknown, what: string): SlsError {
   const sysCode = (cause as { code?: unknown } | null)?.code;
   const code = typeof sysCode === 'string' ? sysCode : 'NetworkError';
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  // trim: OpenSSL's messages end with a newline.
+  const detail = (cause instanceof Error ? cause.message : String(cause)).trim();
   const hint = NETWORK_HINTS[code];
   const why = typeof sysCode !== 'string' ? '' : hint === undefined ? ` (${sysCode})` : ` (${sysCode}; ${hint})`;
   return new SlsError({

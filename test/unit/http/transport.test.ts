@@ -120,6 +120,13 @@ describe('HttpTransport', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('tells a user who dials https:// to a plain-HTTP server (the emulator) to use http://', async () => {
+    const port = await listen(createHttpServer((_req, res) => res.end()));
+    const error = await failure(transportTo(`https://127.0.0.1:${port}`).send(GET, 'ListShards x'));
+    expect(error.message).toContain('use http://');
+    expect(error.retryable).toBe(false);
+  });
+
   it('reports a refused connection as retryable', async () => {
     const server = createNetServer();
     const port = await listen(server);
