@@ -35,6 +35,8 @@ export class EmulatorServer {
   readonly #parts: ServerParts;
   readonly #server: Server;
   readonly #ids = new RequestIds();
+  /** Aborted by close(): ends the waits of latency faults, whose timers would outlive the server. */
+  readonly #closing = new AbortController();
 
   constructor(parts: ServerParts) {
     this.#parts = parts;
@@ -61,6 +63,7 @@ export class EmulatorServer {
   /** Stops accepting, ends idle keep-alive connections at once and busy ones after a grace period. */
   async close(): Promise<void> {
     if (!this.#server.listening) return;
+    this.#closing.abort();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
     const cut = setTimeout(() => this.#server.closeAllConnections(), CLOSE_GRACE_MS);
@@ -86,8 +89,9 @@ export class EmulatorServer {
     countCall(stats.calls, call);
     const { latencyMs, failure } = this.#parts.faults.decide(call);
     if (failure !== undefined) countCall(stats.faults, call);
-    if (latencyMs > 0) await delay(latencyMs);
-    if (failure === 'reset') return void res.socket?.destroy();
+    // A request still held back when the server closes is dropped unanswered, as a stopping server would.
+    const heldPastClose = latencyMs > 0 && (await delay(latencyMs, false, { signal: this.#closing.signal }).catch(() => true));
+    if (failure === 'reset' || heldPastClose) return void res.socket?.destroy();
     const reply =
       failure instanceof SlsError
         ? errorReply(failure)

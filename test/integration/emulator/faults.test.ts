@@ -129,4 +129,15 @@ describe('lifecycle', () => {
     await expect(send(other.port, LIST)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     agent.destroy();
   });
+
+  it('closes promptly while an answer is held back by a latency fault, cutting that request', async () => {
+    const slow = await startEmulator({ faults: 'CreateConsumerGroup:latency=60s' });
+    const body = JSON.stringify({ consumerGroup: 'late', timeout: 60, order: false });
+    const answer = send(slow.port, { method: 'POST', path: '/logstores/access/consumergroups', headers: { 'content-type': 'application/json' }, body });
+    await waitFor(() => slow.stats().requests === 1);
+    const started = performance.now();
+    await slow.close();
+    expect(performance.now() - started).toBeLessThan(500);
+    await expect(answer).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
 });
