@@ -1,6 +1,6 @@
 // The admin API, under /_emulator/ on the emulator's own port, unsigned: what tests and
-// demos use to make things happen that a real SLS does on its own time. JSON bodies;
-// `project` and `logstore` default to the ones the emulator was started with.
+// demos use to make things happen that a real SLS does on its own time. JSON bodies (the
+// query for GET); `project` and `logstore` default to the ones the emulator was started with.
 //
 //   GET    /_emulator/stats                     counters (requests per call, logs served, ...)
 //   GET    /_emulator/faults                    the fault rules in force
@@ -12,7 +12,7 @@
 //   POST   /_emulator/expire    {"shard"?, "groups"?}   expire the oldest groups as the TTL
 //                                               would (all of them unless `groups`), so
 //                                               older cursors answer InvalidCursor
-//   GET    /_emulator/consumers?group=G         live consumers of a consumer group
+//   GET    /_emulator/consumers?group=G[&logstore=L&project=P]   live consumers of a consumer group
 //   POST   /_emulator/expire-consumer {"group", "consumer"}   drop a consumer as if it timed out
 //   POST   /_emulator/generate  {"logs"}        append generated nginx logs, received now
 //   POST   /_emulator/clock     {"advanceMs"}   move the server clock forward
@@ -71,7 +71,7 @@ const HANDLERS: Readonly<Record<string, AdminHandler>> = {
     });
     return expired;
   },
-  'GET consumers': (req, parts) => logstoreOf({}, parts).group(requiredParam(req.query, 'group')).consumers(),
+  'GET consumers': (req, parts) => logstoreOf(req.query, parts).group(requiredParam(req.query, 'group')).consumers(),
   'POST expire-consumer': (req, parts) => {
     const body = bodyOf(req);
     const group = logstoreOf(body, parts).group(text(body.group, 'group'));

@@ -100,6 +100,15 @@ describe('consumer groups over HTTP', () => {
     expect(errorOf(await heartbeat('expiry', 'x', held))).toMatchObject({ status: 400, code: 'NotExistConsumerWithBody' });
   });
 
+  it('lists the live consumers of a group of another logstore on the admin API', async () => {
+    const created = await json('POST', '/logstores', { logstoreName: 'second', shardCount: 1 });
+    expect(created.status).toBe(200);
+    await json('POST', '/logstores/second/consumergroups', { consumerGroup: 'side', timeout: 60, order: false });
+    await json('POST', '/logstores/second/consumergroups/side', [], { type: 'heartbeat', consumer: 'reader' });
+    const listed = await send(emulator.port, { path: '/_emulator/consumers', query: { group: 'side', logstore: 'second' }, sign: false });
+    expect(listed.json()).toEqual(['reader']);
+  });
+
   it('updates and deletes a group; a deleted group answers 404 ConsumerGroupNotExist', async () => {
     await json('POST', GROUPS, { consumerGroup: 'gone', timeout: 20, order: false });
     expect((await json('PUT', `${GROUPS}/gone`, { order: true, timeout: 30 })).status).toBe(200);
