@@ -10,7 +10,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { networkError } from '../errors.js';
+import { SlsError, networkError } from '../errors.js';
 import type { SignableRequest } from '../signing/request.js';
 import type { Endpoint } from './endpoint.js';
 
@@ -23,6 +23,8 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
   /** Most connections open at once. Default 64. */
   maxSockets?: number;
+  /** Largest answer body buffered; a larger one is refused, not collected. Default 1 GiB + 1 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** What is sent is exactly what was signed: path as sent, decoded query, lower-case headers with `host`. */
@@ -36,6 +38,8 @@ export interface HttpResponse {
 
 /** How long an idle pooled connection is kept when the server gives no keep-alive hint. */
 const FREE_SOCKET_TIMEOUT_MS = 15_000;
+/** The codec refuses raw bodies over 1 GiB (MAX_RAW_SIZE); compressed, one is at most a little larger. */
+const MAX_RESPONSE_BYTES = 1024 * 1024 * 1024 + 1024 * 1024;
 
 export class HttpTransport {
   readonly #endpoint: Endpoint;
@@ -43,12 +47,14 @@ export class HttpTransport {
   readonly #connectTimeoutMs: number;
   readonly #idleTimeoutMs: number;
   readonly #requestTimeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(endpoint: Endpoint, options: TransportOptions = {}) {
     this.#endpoint = endpoint;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     // `timeout` is the idle time of a pooled connection; node lowers it to just under the
     // server's `Keep-Alive: timeout=` hint, so we rarely reuse a socket the server is closing.
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const, timeout: FREE_SOCKET_TIMEOUT_MS };
@@ -66,7 +72,7 @@ export class HttpTransport {
         timers.forEach(clearTimeout);
         if (error) {
           outgoing.destroy();
-          reject(networkError(error, what));
+          reject(error instanceof SlsError ? error : networkError(error, what));
         } else if (response) resolve(response);
       };
       const outgoing = this.#open(req);
@@ -74,7 +80,7 @@ export class HttpTransport {
       outgoing.setTimeout(this.#idleTimeoutMs, () => finish(timeoutError(`connection idle for ${this.#idleTimeoutMs} ms`)));
       outgoing.on('socket', (socket) => this.#watchConnect(socket, timers, finish));
       outgoing.on('error', (error) => finish(error));
-      outgoing.on('response', (incoming) => readBody(incoming, finish));
+      outgoing.on('response', (incoming) => readBody(incoming, this.#maxResponseBytes, what, finish));
       outgoing.end(req.body);
     });
   }
@@ -110,13 +116,21 @@ export class HttpTransport {
   }
 }
 
-/** Collects the body; rejects unless every byte that Content-Length announced arrived. */
-function readBody(incoming: IncomingMessage, finish: (error: Error | undefined, response?: HttpResponse) => void): void {
+/** Collects the body; rejects unless every byte that Content-Length announced arrived, or when it exceeds `maxBytes`. */
+function readBody(incoming: IncomingMessage, maxBytes: number, what: string, finish: (error: Error | undefined, response?: HttpResponse) => void): void {
+  const tooLarge = (): SlsError =>
+    new SlsError({
+      code: 'ResponseTooLarge',
+      status: incoming.statusCode,
+      retryable: false,
+      message: `${what}: the answer is larger than ${maxBytes} bytes, more than sluice buffers for one answer; check that the endpoint is an SLS endpoint`,
+    });
   const chunks: Buffer[] = [];
   let received = 0;
   incoming.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
     received += chunk.byteLength;
+    if (received > maxBytes) finish(tooLarge());
+    else chunks.push(chunk);
   });
   incoming.on('error', (error) => finish(error));
   incoming.on('close', () => {
@@ -129,6 +143,7 @@ function readBody(incoming: IncomingMessage, finish: (error: Error | undefined, 
     }
     finish(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks, received) });
   });
+  if (Number(incoming.headers['content-length'] ?? 0) > maxBytes) finish(tooLarge());
 }
 
 function pathWithQuery(path: string, query: Record<string, string>): string {

@@ -120,6 +120,29 @@ describe('HttpTransport', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('refuses an answer larger than maxResponseBytes as soon as Content-Length announces it', async () => {
+    const port = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n'));
+    const error = await failure(transportTo(`http://127.0.0.1:${port}`, { maxResponseBytes: 1000 }).send(GET, 'PullLogs x/0'));
+    expect([error.code, error.retryable]).toEqual(['ResponseTooLarge', false]);
+    expect(error.message).toMatch(/^PullLogs x\/0: the answer is larger than 1000 bytes/);
+  });
+
+  it('stops buffering an endless chunked answer at maxResponseBytes instead of growing until the timeout', async () => {
+    const port = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const chunk = `400\r\n${'x'.repeat(1024)}\r\n`;
+      const pump = (): void => {
+        while (!socket.destroyed && socket.write(chunk));
+        if (!socket.destroyed) socket.once('drain', pump);
+      };
+      socket.on('error', () => undefined);
+      pump();
+    });
+    const transport = transportTo(`http://127.0.0.1:${port}`, { maxResponseBytes: 256 * 1024, requestTimeoutMs: 10_000 });
+    const error = await failure(transport.send(GET, 'PullLogs x/0'));
+    expect(error.code).toBe('ResponseTooLarge');
+  });
+
   it('tells a user who dials https:// to a plain-HTTP server (the emulator) to use http://', async () => {
     const port = await listen(createHttpServer((_req, res) => res.end()));
     const error = await failure(transportTo(`https://127.0.0.1:${port}`).send(GET, 'ListShards x'));
