@@ -48,6 +48,7 @@ export class HttpTransport {
   readonly #idleTimeoutMs: number;
   readonly #requestTimeoutMs: number;
   readonly #maxResponseBytes: number;
+  #closed = false;
 
   constructor(endpoint: Endpoint, options: TransportOptions = {}) {
     this.#endpoint = endpoint;
@@ -63,6 +64,8 @@ export class HttpTransport {
 
   /** Sends one request and resolves with the whole response, whatever its status. `what` names the call in errors. */
   send(req: HttpRequest, what: string): Promise<HttpResponse> {
+    // The agent would open fresh connections after destroy(): refuse, so a call racing a shutdown cannot.
+    if (this.#closed) return Promise.reject(new SlsError({ code: 'ClientClosed', retryable: false, message: `${what}: the SLS client is closed` }));
     return new Promise((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       let settled = false;
@@ -85,8 +88,9 @@ export class HttpTransport {
     });
   }
 
-  /** Closes every pooled connection; requests in flight fail. */
+  /** Closes every pooled connection; requests in flight fail, later ones are refused. */
   close(): void {
+    this.#closed = true;
     this.#agent.destroy();
   }
 

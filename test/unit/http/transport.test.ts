@@ -150,6 +150,18 @@ describe('HttpTransport', () => {
     expect(error.retryable).toBe(false);
   });
 
+  it('refuses calls after close instead of opening a new connection, and closes twice', async () => {
+    let requests = 0;
+    const port = await listen(createHttpServer((_req, res) => res.end(String(++requests))));
+    const transport = transportTo(`http://127.0.0.1:${port}`);
+    await transport.send(GET, 'ListShards x');
+    transport.close();
+    transport.close();
+    const error = await failure(transport.send(GET, 'ListShards x'));
+    expect([error.code, error.retryable, error.message]).toEqual(['ClientClosed', false, 'ListShards x: the SLS client is closed']);
+    expect(requests).toBe(1);
+  });
+
   it('reports a refused connection as retryable', async () => {
     const server = createNetServer();
     const port = await listen(server);
