@@ -27,11 +27,13 @@ export function errorFromResponse(response: HttpResponse, what: string): SlsErro
   const answer = parseErrorBody(response.body);
   if (answer === undefined) {
     const text = snippet(response.body);
+    // A 5xx page is a passing fault upstream; anything else means we are not talking to SLS.
+    const advice = status >= 500 ? '' : ' (check that the endpoint is an SLS endpoint, and any proxy on the way)';
     return new SlsError({
       code: 'BadResponse',
       status,
       ...(requestId ? { requestId } : {}),
-      message: `${where}, with ${text === '' ? 'an empty body' : `a body that is not an SLS error: ${text}`}`,
+      message: `${where}, with ${text === '' ? 'an empty body' : `a body that is not an SLS error: ${text}`}${advice}`,
     });
   }
   const code = normalizeCode(answer.errorCode);

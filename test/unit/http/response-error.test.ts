@@ -33,6 +33,14 @@ describe('errorFromResponse', () => {
     expect(forbidden.message).toContain('an empty body');
   });
 
+  it('says what to check when the answer is not from SLS at all (a wrong endpoint, a proxy page)', () => {
+    const error = errorFromResponse(answer(404, '<html><body>Not Found</body></html>'), 'ListShards nginx');
+    expect(error.message).toBe(
+      'ListShards nginx: HTTP 404, with a body that is not an SLS error: <html><body>Not Found</body></html> ' +
+        '(check that the endpoint is an SLS endpoint, and any proxy on the way)',
+    );
+  });
+
   it('keeps a long or binary body out of the message but for a printable start', () => {
     const error = errorFromResponse(answer(500, `\u0000\u0001${'y'.repeat(1000)}`), 'w');
     expect(error.message.length).toBeLessThan(300);
