@@ -41,7 +41,10 @@ function decodedBody(req: EmulatorRequest): Uint8Array {
   try {
     return decompress(type, req.body, Number(declared));
   } catch (error) {
-    throw postBodyInvalid(`the ${type} body does not decompress to x-log-bodyrawsize ${declared} bytes: ${(error as Error).message}`);
+    throw postBodyInvalid(
+      `the ${type} body does not decompress to x-log-bodyrawsize ${declared} bytes (${diagnosis(error)}): ` +
+        `send the size of the LogGroup before compression in x-log-bodyrawsize, and the body compressed as x-log-compresstype says`,
+    );
   }
 }
 
@@ -50,7 +53,7 @@ function countLogs(group: Uint8Array): number {
   try {
     logs = countLogsInGroup(group);
   } catch (error) {
-    throw postBodyInvalid(`the body is not a LogGroup: ${(error as Error).message}`);
+    throw postBodyInvalid(`the body is not a LogGroup (${diagnosis(error)}): send one serialized LogGroup (sls-protocol.md §12) per request`);
   }
   if (logs === 0) throw postBodyInvalid('the LogGroup holds no log');
   return logs;
@@ -61,6 +64,14 @@ function checkSize<T extends { byteLength: number }>(raw: T): T {
     throw new SlsError({ code: 'PostBodyTooLarge', status: 413, message: `the LogGroup is ${raw.byteLength} bytes raw, over the ${MAX_PUT_BYTES}-byte limit` });
   }
   return raw;
+}
+
+/**
+ * The codec's finding without its closing advice, which is written for a client reading a
+ * response ("retrying usually cures it"): a refused request fails the same way every time.
+ */
+function diagnosis(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('. ')[0] ?? '';
 }
 
 function postBodyInvalid(message: string): SlsError {

@@ -201,4 +201,16 @@ describe('PutLogs validation (§11)', () => {
     });
     expect(errorOf(res)).toMatchObject({ status: 400, code });
   });
+
+  it('says what to fix in a body it refuses, and not to retry: the same request fails the same way', async () => {
+    const refuse = async (headers: Record<string, string>, body: Uint8Array): Promise<string> => {
+      const res = await send(emulator.port, { method: 'POST', path: `${SHARDS}/lb`, headers: { 'content-type': 'application/x-protobuf', ...headers }, body });
+      return errorOf(res).message;
+    };
+    const wrongSize = await refuse({ 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': '3' }, compress('lz4', group));
+    expect(wrongSize).toMatch(/x-log-bodyrawsize.*size of the LogGroup before compression/);
+    const notAGroup = await refuse({}, Uint8Array.from([0xff, 0xff, 0xff]));
+    expect(notAGroup).toMatch(/LogGroup is corrupt at byte \d+.*send one serialized LogGroup/);
+    for (const message of [wrongSize, notAGroup]) expect(message).not.toMatch(/retry/i);
+  });
 });
