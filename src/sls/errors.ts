@@ -39,6 +39,9 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** Advice for an answer that cannot have come from SLS. */
+export const CHECK_ENDPOINT = 'check that the endpoint is an SLS endpoint';
+
 /** What to check, for the socket errors a wrong endpoint causes. */
 const NETWORK_HINTS: Readonly<Record<string, string>> = {
   ENOTFOUND: 'the host name does not resolve: check the endpoint. A DNS name is dialled as <project>.<endpoint>; an IP address or localhost is dialled as is',

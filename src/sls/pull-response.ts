@@ -6,7 +6,7 @@
 import { decompress, parseCompressType } from './codec/compression.js';
 import { countLogGroups } from './codec/log-group-list-decoder.js';
 import { encodeCursor } from './cursor.js';
-import { CorruptDataError } from './errors.js';
+import { CHECK_ENDPOINT, CorruptDataError } from './errors.js';
 import { headerValue } from './http/response-error.js';
 import type { HttpResponse } from './http/transport.js';
 
@@ -32,7 +32,7 @@ const DECIMAL = /^-?\d+$/;
 export function readPullResponse(response: HttpResponse, what: string): PullResult {
   const header = (name: string): string | undefined => headerValue(response, name);
   const nextCursor = header('x-log-cursor');
-  if (!nextCursor) throw new CorruptDataError(`${what}: the answer has no x-log-cursor header`);
+  if (!nextCursor) throw new CorruptDataError(`${what}: the answer has no x-log-cursor header (${CHECK_ENDPOINT})`);
   const count = counter(header('x-log-count'), 'x-log-count', what);
   const rawSize = counter(header('x-log-bodyrawsize') ?? String(response.body.byteLength), 'x-log-bodyrawsize', what);
   const logGroupList = rawSize === 0 ? new Uint8Array(0) : decompressBody(response, rawSize, what);

@@ -3,7 +3,7 @@
 // `BadResponse` otherwise (a proxy's HTML page, an empty 502), plus what the user can do
 // about the common ones.
 
-import { SlsError, normalizeCode } from '../errors.js';
+import { CHECK_ENDPOINT, SlsError, normalizeCode } from '../errors.js';
 import type { HttpResponse } from './transport.js';
 
 /** What to do, for the errors a user causes and can fix. */
@@ -28,7 +28,7 @@ export function errorFromResponse(response: HttpResponse, what: string): SlsErro
   if (answer === undefined) {
     const text = snippet(response.body);
     // A 5xx page is a passing fault upstream; anything else means we are not talking to SLS.
-    const advice = status >= 500 ? '' : ' (check that the endpoint is an SLS endpoint, and any proxy on the way)';
+    const advice = status >= 500 ? '' : ` (${CHECK_ENDPOINT}, and any proxy on the way)`;
     return new SlsError({
       code: 'BadResponse',
       status,

@@ -2,7 +2,7 @@
 // send, and a non-200 answer turned into an SlsError. Everything above it deals in SLS
 // operations; everything below it in bytes.
 
-import { CorruptDataError } from '../errors.js';
+import { CHECK_ENDPOINT, CorruptDataError } from '../errors.js';
 import type { Credentials } from '../signing/credentials.js';
 import type { SignableRequest } from '../signing/request.js';
 import { signV1 } from '../signing/v1.js';
@@ -82,7 +82,7 @@ export class SignedTransport {
     try {
       return JSON.parse(body.toString('utf8')) as unknown;
     } catch {
-      throw new CorruptDataError(`${call.what}: the answer is not valid JSON`);
+      throw new CorruptDataError(`${call.what}: the answer is not valid JSON (${CHECK_ENDPOINT})`);
     }
   }
 

@@ -2,6 +2,9 @@
 // server faults and cut connections, each an SlsError with a stable code and the right
 // retry verdict, and never the secret.
 
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
@@ -118,5 +121,24 @@ describe('SlsClient errors', () => {
       expect([error.code, error.retryable]).toEqual(['NetworkError', true]);
       expect(error.message).toContain('within 150 ms');
     });
+  });
+});
+
+describe('an endpoint that is not SLS', () => {
+  it('answering 200 with a web page to everything: the errors say to check the endpoint', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>welcome</html>'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = new SlsClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, project: 'demo', credentials: KEY });
+    try {
+      for (const call of [client.listShards('access'), client.pullLogs('access', 0, { cursor: 'MA==' })]) {
+        const error = await failure(call);
+        expect(error.code).toBe('CorruptResponse');
+        expect(error.message).toContain('check that the endpoint is an SLS endpoint');
+      }
+    } finally {
+      client.close();
+      server.close();
+    }
   });
 });
