@@ -5,13 +5,14 @@
 // moment later (5xx, throttling, a dropped connection, a corrupt body) is retryable; a
 // request the server understood and refused (4xx) is not, because repeating it cannot help.
 
-/** Codes the official SDKs misspell, mapped to the documented spelling (§4.2 "typo alert"). */
+/** Codes the official SDKs or old docs spell two ways, mapped to one spelling (§4.2 "typo alert", and the codes Python knows). */
 const CODE_ALIASES: Readonly<Record<string, string>> = {
   consumernotexsit: 'ConsumerNotExist',
   shardnotexsit: 'ShardNotExist',
   projectnotexists: 'ProjectNotExist',
   readquotaexceed: 'ReadQuotaExceed',
   requesttimetooskewed: 'RequestTimeExpired',
+  'securitytoken.expired': 'SecurityTokenExpired',
 };
 
 /** Server codes that mean "try again later" whatever their HTTP status. */

@@ -10,10 +10,13 @@ import type { HttpResponse } from './transport.js';
 const HINTS: Readonly<Record<string, string>> = {
   SignatureNotMatch: 'check the access key secret, and the region for v4 signatures',
   InvalidAccessKeyId: 'check the access key id',
+  'InvalidAccessKeyId.NotFound': 'check the access key id',
+  SecurityTokenExpired: 'the STS token has expired; give sluice a fresh one (ALIBABA_CLOUD_SECURITY_TOKEN)',
   Unauthorized: 'check that the access key (or STS token) is valid and allowed to use this project',
   RequestTimeExpired: "the local clock differs from the server's by more than 15 minutes; synchronize it (NTP)",
   ProjectNotExist: 'check the project name and that the endpoint is in its region',
   LogStoreNotExist: 'check the logstore name',
+  ShardNotExist: 'check the shard id; `sluice shards` lists the shards of a logstore',
   ConsumerGroupNotExist: 'create the consumer group first, or check its name',
   InvalidCursor: 'the cursor is outside the data the shard still keeps (expired by TTL?); start from a fresh cursor',
 };

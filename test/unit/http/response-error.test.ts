@@ -33,6 +33,16 @@ describe('errorFromResponse', () => {
     expect(forbidden.message).toContain('an empty body');
   });
 
+  it.each([
+    ['InvalidAccessKeyId.NotFound', 401, 'check the access key id'],
+    ['SecurityTokenExpired', 401, 'the STS token has expired'],
+    ['SecurityToken.Expired', 401, 'the STS token has expired'],
+    ['ShardNotExist', 400, 'sluice shards'],
+  ])('says what to do about %s', (code, status, advice) => {
+    const error = errorFromResponse(answer(status, JSON.stringify({ errorCode: code, errorMessage: 'm' })), 'PullLogs nginx/7');
+    expect(error.message).toContain(advice);
+  });
+
   it('says what to check when the answer is not from SLS at all (a wrong endpoint, a proxy page)', () => {
     const error = errorFromResponse(answer(404, '<html><body>Not Found</body></html>'), 'ListShards nginx');
     expect(error.message).toBe(
