@@ -21,14 +21,35 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-const PERMISSION_CODES = ['SignatureNotMatch', 'Unauthorized', 'InvalidAccessKeyId', 'ProjectForbidden', 'MissAccessKeyId'];
-const CONFIG_CODES = ['ProjectNotExist', 'LogStoreNotExist', 'ShardNotExist', 'ConsumerGroupNotExist', 'MissingCredentials'];
+const PERMISSION_CODES = [
+  'SignatureNotMatch',
+  'Unauthorized',
+  'InvalidAccessKeyId',
+  'InvalidAccessKeyId.NotFound',
+  'SecurityTokenExpired',
+  'ProjectForbidden',
+  'MissAccessKeyId',
+];
+/** Mistakes in what the user configured: a name that does not exist, a malformed endpoint,
+ * or an endpoint that answers but is not SLS (`BadResponse` on a non-5xx answer). */
+const CONFIG_CODES = [
+  'ProjectNotExist',
+  'LogStoreNotExist',
+  'ShardNotExist',
+  'ConsumerGroupNotExist',
+  'MissingCredentials',
+  'MissingRegion',
+  'InvalidEndpoint',
+  'InvalidProject',
+  'BadResponse',
+];
 
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (!(error instanceof SlsError)) return ExitCode.Internal;
   if (PERMISSION_CODES.some((code) => sameCode(error.code, code))) return ExitCode.NoPermission;
-  if (CONFIG_CODES.some((code) => sameCode(error.code, code))) return ExitCode.Config;
+  // Before the config codes: a 5xx `BadResponse` is the server failing, not a wrong endpoint.
   if (error.code === 'NetworkError' || error.retryable) return ExitCode.Unavailable;
+  if (CONFIG_CODES.some((code) => sameCode(error.code, code))) return ExitCode.Config;
   return ExitCode.Internal;
 }
