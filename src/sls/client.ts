@@ -111,7 +111,7 @@ export class SlsClient {
 
   /** The cursor at the shard's oldest data, its end (next write), or the first group received at or after `from` (Unix seconds). */
   async getCursor(logstore: string, shard: number, from: 'begin' | 'end' | number): Promise<string> {
-    if (typeof from === 'number' && !(Number.isInteger(from) && from >= 0)) {
+    if (typeof from === 'number' && !(Number.isSafeInteger(from) && from >= 0)) {
       throw invalidArgument(`GetCursor needs "begin", "end" or whole Unix seconds, not ${from}`);
     }
     const what = `GetCursor ${logstore}/${shard}`;
@@ -229,6 +229,7 @@ function logstorePath(logstore: string): string {
 }
 
 function shardPath(logstore: string, shard: number): string {
+  if (!(Number.isSafeInteger(shard) && shard >= 0)) throw invalidArgument(`a shard id is a whole number >= 0, not ${shard}`);
   return `${logstorePath(logstore)}/shards/${shard}`;
 }
 
