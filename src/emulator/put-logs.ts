@@ -66,12 +66,9 @@ function checkSize<T extends { byteLength: number }>(raw: T): T {
   return raw;
 }
 
-/**
- * The codec's finding without its closing advice, which is written for a client reading a
- * response ("retrying usually cures it"): a refused request fails the same way every time.
- */
+/** The codec's finding (it says what is wrong, not what to do). */
 function diagnosis(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('. ')[0] ?? '';
+  return error instanceof Error ? error.message : String(error);
 }
 
 function postBodyInvalid(message: string): SlsError {

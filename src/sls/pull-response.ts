@@ -28,6 +28,8 @@ export interface PullResult {
 }
 
 const DECIMAL = /^-?\d+$/;
+/** What a reader can do about a body that does not add up (the codec only says what is wrong). */
+const DAMAGED = 'the answer was damaged on the way or by the server; asking again usually cures it';
 
 export function readPullResponse(response: HttpResponse, what: string): PullResult {
   const header = (name: string): string | undefined => headerValue(response, name);
@@ -36,9 +38,9 @@ export function readPullResponse(response: HttpResponse, what: string): PullResu
   const count = counter(header('x-log-count'), 'x-log-count', what);
   const rawSize = counter(header('x-log-bodyrawsize') ?? String(response.body.byteLength), 'x-log-bodyrawsize', what);
   const logGroupList = rawSize === 0 ? new Uint8Array(0) : decompressBody(response, rawSize, what);
-  const groups = countLogGroups(logGroupList);
+  const groups = inContext(what, () => countLogGroups(logGroupList));
   if (groups !== count) {
-    throw new CorruptDataError(`${what}: x-log-count says ${count} log groups but the body holds ${groups}`);
+    throw new CorruptDataError(`${what}: x-log-count says ${count} log groups but the body holds ${groups} (${DAMAGED})`);
   }
   const readLast = header('x-log-read-last-cursor');
   const cursorTime = header('x-log-cursor-time');
@@ -57,15 +59,20 @@ function decompressBody(response: HttpResponse, rawSize: number, what: string): 
   const declared = headerValue(response, 'x-log-compresstype');
   const type = parseCompressType(declared);
   if (type === undefined) throw new CorruptDataError(`${what}: the answer is compressed with unknown "${declared}"`);
-  try {
-    return decompress(type, response.body, rawSize);
-  } catch (error) {
-    if (error instanceof CorruptDataError) throw new CorruptDataError(`${what}: ${error.message}`, error.offset);
-    throw error;
-  }
+  return inContext(what, () => decompress(type, response.body, rawSize));
 }
 
 function counter(value: string | undefined, name: string, what: string): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new CorruptDataError(`${what}: ${name} is "${value ?? ''}", not a count`);
   return Number(value);
+}
+
+/** Runs a codec step; its CorruptDataError gains the call's name and what the reader can do. */
+function inContext<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof CorruptDataError) throw new CorruptDataError(`${what}: ${error.message} (${DAMAGED})`, error.offset);
+    throw error;
+  }
 }

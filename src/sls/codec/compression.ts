@@ -71,10 +71,10 @@ function inflate(body: Uint8Array, rawSize: number): Uint8Array {
   try {
     raw = zlib.inflateSync(body, { maxOutputLength: Math.max(1, rawSize) });
   } catch (error) {
-    throw new CorruptDataError(`deflate body is corrupt: ${(error as Error).message}. The body was damaged in transit; retrying the request usually cures it.`);
+    throw new CorruptDataError(`deflate body is corrupt: ${(error as Error).message}`);
   }
   if (raw.length !== rawSize) {
-    throw new CorruptDataError(`deflate body decompresses to ${raw.length} bytes, but ${rawSize} were declared; it was damaged in transit.`);
+    throw new CorruptDataError(`deflate body decompresses to ${raw.length} bytes, but ${rawSize} were declared`);
   }
   return raw;
 }

@@ -35,11 +35,11 @@ function createCodec(lz4: Lz4Napi): Lz4BlockCodec {
       try {
         raw = lz4.uncompressSync(prefixed);
       } catch (error) {
-        throw new CorruptDataError(`LZ4 block is corrupt: ${(error as Error).message}. The body was damaged in transit; retrying the request usually cures it.`);
+        throw new CorruptDataError(`LZ4 block is corrupt: ${(error as Error).message}`);
       }
       // lz4_flex returns what the block holds when that is less than the declared size.
       if (raw.length !== rawSize) {
-        throw new CorruptDataError(`LZ4 block decompresses to ${raw.length} bytes, but ${rawSize} were declared. The body was damaged in transit; retrying the request usually cures it.`);
+        throw new CorruptDataError(`LZ4 block decompresses to ${raw.length} bytes, but ${rawSize} were declared`);
       }
       return raw;
     },

@@ -174,5 +174,5 @@ function read32(bytes: Uint8Array, at: number): number {
 }
 
 function corrupt(reason: string, offset: number): CorruptDataError {
-  return new CorruptDataError(`LZ4 block is corrupt at byte ${offset}: ${reason}. The body was damaged in transit; retrying the request usually cures it.`, offset);
+  return new CorruptDataError(`LZ4 block is corrupt at byte ${offset}: ${reason}`, offset);
 }

@@ -129,7 +129,7 @@ export class ProtoReader {
 
   fail(reason: string, offset: number = this.pos): never {
     throw new CorruptDataError(
-      `${this.#what} is corrupt at byte ${offset}: ${reason}. The body was damaged in transit or is not a ${this.#what}; retrying the request usually cures the former.`,
+      `${this.#what} is corrupt at byte ${offset}: ${reason}`,
       offset,
     );
   }

@@ -95,5 +95,5 @@ function checkSize(raw: Uint8Array, rawSize: number): Uint8Array {
 }
 
 function corrupt(reason: string): CorruptDataError {
-  return new CorruptDataError(`zstd body is corrupt: ${reason}. The body was damaged in transit; retrying the request usually cures it.`);
+  return new CorruptDataError(`zstd body is corrupt: ${reason}`);
 }
