@@ -10,7 +10,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { SlsError, networkError } from '../errors.js';
+import { CHECK_ENDPOINT, SlsError, networkError } from '../errors.js';
 import type { SignableRequest } from '../signing/request.js';
 import type { Endpoint } from './endpoint.js';
 
@@ -127,7 +127,7 @@ function readBody(incoming: IncomingMessage, maxBytes: number, what: string, fin
       code: 'ResponseTooLarge',
       status: incoming.statusCode,
       retryable: false,
-      message: `${what}: the answer is larger than ${maxBytes} bytes, more than sluice buffers for one answer; check that the endpoint is an SLS endpoint`,
+      message: `${what}: the answer is larger than ${maxBytes} bytes, more than sluice buffers for one answer; ${CHECK_ENDPOINT}`,
     });
   const chunks: Buffer[] = [];
   let received = 0;

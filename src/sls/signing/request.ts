@@ -25,3 +25,17 @@ export function contentMd5(body: Uint8Array): string {
 export function hasBody(req: SignableRequest): req is SignableRequest & { body: Uint8Array } {
   return req.body !== undefined && req.body.byteLength > 0;
 }
+
+/** The headers that `signed` picks, names lower-cased, values trimmed, sorted by name in byte
+ * order: the part both signature versions canonicalize the same way. */
+export function sortedHeaders(headers: Record<string, string>, signed: (name: string) => boolean): Array<readonly [string, string]> {
+  return Object.entries(headers)
+    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
+    .filter(([name]) => signed(name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `name:value\n` per header, as both signature versions write them into their strings. */
+export function headerLines(headers: ReadonlyArray<readonly [string, string]>): string {
+  return headers.map(([name, value]) => `${name}:${value}\n`).join('');
+}

@@ -4,7 +4,7 @@
 
 import { createHmac } from 'node:crypto';
 import type { Credentials } from './credentials.js';
-import { contentMd5, hasBody, type SignableRequest } from './request.js';
+import { contentMd5, hasBody, headerLines, sortedHeaders, type SignableRequest } from './request.js';
 
 export type V1Algorithm = 'hmac-sha1' | 'hmac-sha256';
 
@@ -52,12 +52,7 @@ export function signV1(req: SignableRequest, credentials: Credentials, now: Date
 }
 
 function canonicalHeaders(headers: Record<string, string>): string {
-  return Object.entries(headers)
-    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
-    .filter(([name]) => (name.startsWith('x-log-') || name.startsWith('x-acs-')) && name !== 'x-log-date')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${name}:${value}\n`)
-    .join('');
+  return headerLines(sortedHeaders(headers, (name) => (name.startsWith('x-log-') || name.startsWith('x-acs-')) && name !== 'x-log-date'));
 }
 
 function canonicalResource(path: string, query: Record<string, string>): string {

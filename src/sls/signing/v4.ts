@@ -3,7 +3,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import type { Credentials } from './credentials.js';
-import type { SignableRequest } from './request.js';
+import { headerLines, sortedHeaders, type SignableRequest } from './request.js';
 import { API_VERSION } from './v1.js';
 
 const ALGORITHM = 'SLS4-HMAC-SHA256';
@@ -40,15 +40,12 @@ export function signV4(req: SignableRequest, credentials: Credentials, region: s
 }
 
 function canonicalRequest(req: SignableRequest): string {
-  const signed = Object.entries(req.headers)
-    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
-    .filter(([name]) => isSignedHeader(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const signed = sortedHeaders(req.headers, isSignedHeader);
   return [
     req.method.toUpperCase(),
     req.path,
     canonicalQuery(req.query),
-    signed.map(([name, value]) => `${name}:${value}\n`).join(''),
+    headerLines(signed),
     signed.map(([name]) => name).join(';'),
     req.headers['x-log-content-sha256'] ?? '',
   ].join('\n');
@@ -69,7 +66,7 @@ function canonicalQuery(query: Record<string, string>): string {
     .join('&');
 }
 
-/** RFC 3986 percent-encoding: encodeURIComponent also escapes `!'()*`, which it leaves alone. */
+/** RFC 3986 percent-encoding: encodeURIComponent leaves `!'()*` as they are, RFC 3986 escapes them. */
 function rfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
