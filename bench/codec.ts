@@ -17,7 +17,7 @@ import { nativeLz4 } from '../src/sls/codec/lz4-native.js';
 import { jsLz4 } from '../src/sls/codec/lz4.js';
 import { zstd } from '../src/sls/codec/zstd.js';
 import type { LogGroupInput } from '../src/sls/types.js';
-import type { BenchRow } from './report.js';
+import { median, type BenchRow } from './report.js';
 import { protobufjsDecodeAndFlatten } from './sls-protobufjs.js';
 
 export interface CodecBenchOptions {
@@ -54,11 +54,11 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
   });
   rows.push({ name: 'generate + encode, streaming', value: perSecond(logs, pipeline), unit: 'logs/s', note: 'one run, as the emulator pre-generates' });
   const sample: LogGroupInput[] = [];
-  const generate = median(runs, () => {
+  const generate = medianSeconds(runs, () => {
     sample.length = 0;
     for (let g = 0; g < SAMPLE_GROUPS; g++) sample.push(generator.nextGroup(LOGS_PER_GROUP));
   });
-  const encode = median(runs, () => sample.forEach((group) => encodeLogGroup(group)));
+  const encode = medianSeconds(runs, () => sample.forEach((group) => encodeLogGroup(group)));
   rows.push(
     { name: 'generator nextGroup', value: perSecond(SAMPLE_GROUPS * LOGS_PER_GROUP, generate), unit: 'logs/s', note: `${SAMPLE_GROUPS} groups` },
     { name: 'encodeLogGroup', value: perSecond(SAMPLE_GROUPS * LOGS_PER_GROUP, encode), unit: 'logs/s', note: `the same ${SAMPLE_GROUPS} groups again` },
@@ -70,8 +70,8 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
   const rawBytes = bodies.reduce((sum, body) => sum + body.length, 0);
   const bodyNote = `${bodies.length} bodies of ${groupsPerBody} groups, ${(rawBytes / logs).toFixed(0)} B/log`;
 
-  const sluice = median(runs, () => bodies.forEach((body) => decodeLogGroupList(body)));
-  const generic = median(runs, () => bodies.forEach((body) => protobufjsDecodeAndFlatten(body)));
+  const sluice = medianSeconds(runs, () => bodies.forEach((body) => decodeLogGroupList(body)));
+  const generic = medianSeconds(runs, () => bodies.forEach((body) => protobufjsDecodeAndFlatten(body)));
   rows.push(
     { name: 'decode: sluice decodeLogGroupList', value: perSecond(logs, sluice), unit: 'records/s', note: bodyNote },
     { name: 'decode: protobufjs decode + flatten', value: perSecond(logs, generic), unit: 'records/s' },
@@ -87,12 +87,12 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
   ];
   if (nativeLz4) lz4Decoders.push(['lz4-napi (sync, size prefix prepended)', (block, rawSize) => nativeLz4?.decompress(block, rawSize)]);
   for (const [name, decode] of lz4Decoders) {
-    const seconds = median(runs, () => lz4Bodies.forEach((block, i) => decode(block, (bodies[i] as Uint8Array).length)));
+    const seconds = medianSeconds(runs, () => lz4Bodies.forEach((block, i) => decode(block, (bodies[i] as Uint8Array).length)));
     rows.push({ name: `lz4 decode: ${name}`, value: mbPerSecond(rawBytes, seconds), unit: 'MB/s', note: name.startsWith('lz4-napi') ? 'used' : undefined });
   }
   for (const codec of nativeLz4 ? [jsLz4, nativeLz4] : [jsLz4]) {
     let compressed = 0;
-    const seconds = median(runs, () => {
+    const seconds = medianSeconds(runs, () => {
       compressed = bodies.reduce((sum, body) => sum + codec.compress(body).length, 0);
     });
     rows.push({ name: `lz4 compress: ${codec.name}`, value: mbPerSecond(rawBytes, seconds), unit: 'MB/s', note: `ratio ${(rawBytes / compressed).toFixed(2)}` });
@@ -108,13 +108,13 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
   ];
   if ('zstdDecompressSync' in zlib) zstdDecoders.push(['node:zlib', (frame) => (zlib as unknown as { zstdDecompressSync(data: Uint8Array): Buffer }).zstdDecompressSync(frame)]);
   for (const [name, decode] of zstdDecoders) {
-    const seconds = median(runs, () => zstdBodies.forEach((frame) => decode(frame)));
+    const seconds = medianSeconds(runs, () => zstdBodies.forEach((frame) => decode(frame)));
     rows.push({ name: `zstd decode: ${name}`, value: mbPerSecond(rawBytes, seconds), unit: 'MB/s', note: name === zstd.name ? 'used' : undefined });
   }
-  const zstdCompress = median(runs, () => bodies.forEach((body) => zstd.compress(body)));
+  const zstdCompress = medianSeconds(runs, () => bodies.forEach((body) => zstd.compress(body)));
   rows.push({ name: `zstd compress: ${zstd.name}`, value: mbPerSecond(rawBytes, zstdCompress), unit: 'MB/s', note: `level 1, ratio ${(rawBytes / zstdBytes).toFixed(2)}` });
 
-  const pull = median(runs, () => lz4Bodies.forEach((block, i) => decodeLogGroupList(decompress('lz4', block, (bodies[i] as Uint8Array).length))));
+  const pull = medianSeconds(runs, () => lz4Bodies.forEach((block, i) => decodeLogGroupList(decompress('lz4', block, (bodies[i] as Uint8Array).length))));
   rows.push(
     { name: `pull path: lz4 (${codecNames.lz4}) + decode`, value: perSecond(logs, pull), unit: 'records/s', note: `lz4 ratio ${(rawBytes / lz4Bytes).toFixed(2)}` },
     { name: 'peak RSS', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB', note: 'this process, holding every body raw, lz4 and zstd at once' },
@@ -123,10 +123,9 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
 }
 
 /** Median seconds of `runs` runs of `work`, after one warm-up run. */
-function median(runs: number, work: () => void): number {
+function medianSeconds(runs: number, work: () => void): number {
   work();
-  const seconds = Array.from({ length: runs }, () => timeOnce(work)).sort((a, b) => a - b);
-  return seconds[Math.floor(runs / 2)] as number;
+  return median(Array.from({ length: runs }, () => timeOnce(work)));
 }
 
 function timeOnce(work: () => void): number {

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { resolveEndpoint } from '../src/sls/http/endpoint.js';
 import { HttpTransport } from '../src/sls/http/transport.js';
-import type { BenchRow } from './report.js';
+import { median, type BenchRow } from './report.js';
 
 const BIG = 256 * 1024;
 const CONCURRENCY = 4;
@@ -51,11 +51,6 @@ async function round(fetch: Fetch, path: string): Promise<Measured> {
   );
   const seconds = (performance.now() - started) / 1000;
   return { mbPerSecond: bytes / 1e6 / seconds, requestsPerSecond: requests / seconds };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** Alternates the clients round by round, so machine noise falls on both alike. */

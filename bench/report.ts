@@ -34,6 +34,12 @@ export function writeResults(name: string, rows: readonly BenchRow[], now: Date 
   return path;
 }
 
+/** The middle value (the upper middle of an even count); 0 for none. Benchmarks report medians of runs. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 function formatValue(value: number): string {
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
