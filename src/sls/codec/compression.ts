@@ -32,7 +32,7 @@ export function compress(type: CompressType, raw: Uint8Array): Uint8Array {
 /** Decompresses a body that must come out exactly `rawSize` bytes long (x-log-bodyrawsize). Throws CorruptDataError. */
 export function decompress(type: CompressType, body: Uint8Array, rawSize: number): Uint8Array {
   if (!Number.isSafeInteger(rawSize) || rawSize < 0 || rawSize > MAX_RAW_SIZE) {
-    throw new CorruptDataError(`declared raw size ${rawSize} is not a size between 0 and ${MAX_RAW_SIZE} bytes; the response headers are damaged.`);
+    throw new CorruptDataError(`declared raw size ${rawSize} is not a size between 0 and ${MAX_RAW_SIZE} bytes`);
   }
   // An empty answer (caught up) may still name a compression; every SDK skips decoding it.
   if (rawSize === 0 && body.length === 0) return body;
@@ -45,7 +45,7 @@ export function decompress(type: CompressType, body: Uint8Array, rawSize: number
       return inflate(body, rawSize);
     case 'none':
       if (body.length !== rawSize) {
-        throw new CorruptDataError(`uncompressed body has ${body.length} bytes, but ${rawSize} were declared; it was cut short or padded in transit.`);
+        throw new CorruptDataError(`uncompressed body has ${body.length} bytes, but ${rawSize} were declared`);
       }
       return body;
   }
