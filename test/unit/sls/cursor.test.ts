@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, offsetCursor } from '../../../src/sls/cursor.js';
-import { SlsError } from '../../../src/sls/errors.js';
+import { thrown } from '../../helpers/sls-failure.js';
 
 describe('cursor', () => {
   it('decodes the documented example and its unpadded form (§7)', () => {
@@ -26,15 +26,7 @@ describe('cursor', () => {
   it.each(['', 'not base64!', Buffer.from('12a4').toString('base64'), Buffer.from('1'.repeat(25)).toString('base64')])(
     'rejects %j with ParameterInvalid',
     (bad) => {
-      const error = (() => {
-        try {
-          decodeCursor(bad);
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(error).toBeInstanceOf(SlsError);
-      expect(error).toMatchObject({ code: 'ParameterInvalid', status: 400, retryable: false });
+      expect(thrown(() => decodeCursor(bad))).toMatchObject({ code: 'ParameterInvalid', status: 400, retryable: false });
     },
   );
 });

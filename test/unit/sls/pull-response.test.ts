@@ -7,6 +7,7 @@ import { encodeCursor } from '../../../src/sls/cursor.js';
 import { CorruptDataError } from '../../../src/sls/errors.js';
 import type { HttpResponse } from '../../../src/sls/http/transport.js';
 import { readPullResponse } from '../../../src/sls/pull-response.js';
+import { thrown } from '../../helpers/sls-failure.js';
 
 const LIST = encodeLogGroupList([
   encodeLogGroup({ topic: 'a', logs: [{ time: 1, contents: [['k', 'v']] }] }),
@@ -35,15 +36,11 @@ function lz4Answer(overrides: Record<string, string> = {}, body: Uint8Array = co
 }
 
 function corruption(response: HttpResponse): CorruptDataError {
-  try {
-    readPullResponse(response, 'PullLogs x/0');
-  } catch (error) {
-    expect(error).toBeInstanceOf(CorruptDataError);
-    expect((error as CorruptDataError).retryable).toBe(true);
-    expect((error as CorruptDataError).message).toMatch(/^PullLogs x\/0: /);
-    return error as CorruptDataError;
-  }
-  throw new Error('accepted a corrupt answer');
+  const error = thrown(() => readPullResponse(response, 'PullLogs x/0'));
+  expect(error).toBeInstanceOf(CorruptDataError);
+  expect(error.retryable).toBe(true);
+  expect(error.message).toMatch(/^PullLogs x\/0: /);
+  return error as CorruptDataError;
 }
 
 describe('readPullResponse', () => {
