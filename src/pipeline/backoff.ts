@@ -49,7 +49,7 @@ export class Backoff {
   }
 }
 
-/** Waits `ms`; rejects with the signal's reason when it aborts first. */
+/** Waits `ms`; rejects with an AbortError (its `cause` the signal's reason) when `signal` aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return delay(ms, undefined, signal === undefined ? undefined : { signal });
 }
