@@ -2,6 +2,7 @@
 // cases, prints each one's table and keeps its figures in bench/results/.
 
 import { benchCodec } from './codec.js';
+import { benchEndToEnd } from './e2e.js';
 import { benchEmulator } from './emulator.js';
 import { benchHttp } from './http.js';
 import { formatTable, writeResults, type BenchRow } from './report.js';
@@ -16,6 +17,7 @@ const CASES: BenchCase[] = [
   { name: 'codec', title: 'Codec: LogGroupList decoding, LZ4 and zstd (nginx logs, 550 per group)', run: () => benchCodec({ logs: 550_000 }) },
   { name: 'http', title: 'HTTP transport: node:http keep-alive (ours) vs undici request(), loopback', run: benchHttp },
   { name: 'emulator', title: 'Emulator: PullLogs served to a counting client (child process, 4M nginx logs)', run: benchEmulator },
+  { name: 'e2e', title: 'End to end: emulator -> sluice run --until end -> sink, beside the decode-only ceiling (1M nginx logs)', run: benchEndToEnd },
 ];
 
 const wanted = process.argv.slice(2);
