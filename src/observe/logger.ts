@@ -1,0 +1,34 @@
+// sluice's logger: pino, one JSON object per line on stderr (stdout belongs to data: the
+// stdout sink writes NDJSON there for jq). Writes are synchronous, so the last lines before
+// the CLI exits are never lost.
+
+import { pino, type Level, type Logger } from 'pino';
+
+/** Where log lines go: anything with write(); stderr by default, or the progress line's pass-through. */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
+export interface LoggerOptions {
+  level: Level | 'silent';
+  destination?: LogDestination;
+}
+
+/**
+ * Key names that hold secrets, censored wherever they appear at the top or one level down.
+ * The code never logs them; this catches the day someone logs a whole config object.
+ */
+const SECRET_KEYS = ['accessKeyId', 'accessKeySecret', 'securityToken'];
+const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      name: 'sluice',
+      level: options.level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    options.destination ?? process.stderr,
+  );
+}
