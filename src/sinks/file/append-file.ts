@@ -1,0 +1,220 @@
+// An append-only file whose appends are durable: the one implementation of "write, fdatasync,
+// and on failure cut the file back" that the file sink and the dead-letter file share.
+//
+// An append is one write of the whole buffer (looping on short writes) followed by fdatasync,
+// and resolves only then: that is what lets the pipeline ack, and checkpoint, the records in
+// it. A failed append truncates the file back to its length before the append, so the retry
+// of the same batch does not follow a torn half line (NDJSON readers would reject the file).
+
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
+import { Serial } from '../serial.js';
+import type { SinkHealth } from '../sink.js';
+import { fileError, type FileRole } from './fs-error.js';
+import { rotatedPath, rotationDue, type RotationPolicy } from './rotation.js';
+
+/** One write(2) of `buffer[offset, offset + length)`; resolves with the bytes written. */
+export type WriteFn = (handle: FileHandle, buffer: Buffer, offset: number, length: number) => Promise<number>;
+
+const writeToHandle: WriteFn = async (handle, buffer, offset, length) =>
+  (await handle.write(buffer, offset, length, null)).bytesWritten;
+
+export interface AppendFileOptions extends FileRole {
+  path: string;
+  log: Logger;
+  /** Start new files by size or age; absent = one file forever. */
+  rotate?: RotationPolicy;
+  /** Clock for rotation by interval and rotated names (ms since the epoch); default Date.now. */
+  now?: () => number;
+  /** Seam for tests that need a short or failing write(2) the kernel will not produce on demand. */
+  write?: WriteFn;
+}
+
+export class AppendFile {
+  readonly path: string;
+  readonly #role: FileRole;
+  readonly #log: Logger;
+  readonly #rotate: RotationPolicy | undefined;
+  readonly #now: () => number;
+  readonly #write: WriteFn;
+  readonly #serial = new Serial();
+  #state: 'new' | 'open' | 'closed' = 'new';
+  #closing: Promise<void> | undefined;
+  #handle: FileHandle | undefined;
+  #size = 0;
+  #openedAt = 0;
+  /** Regular files can be cut back after a failed append; devices and pipes (/dev/full) cannot. */
+  #truncatable = false;
+  /** Length to cut the file back to before anything else, when cutting back after a failure failed too. */
+  #tornAt: number | undefined;
+  /** Why the last append failed; cleared by the next one that succeeds. */
+  #failure: string | undefined;
+
+  constructor(options: AppendFileOptions) {
+    this.path = options.path;
+    this.#role = { what: options.what, setting: options.setting };
+    this.#log = options.log;
+    this.#rotate = options.rotate;
+    this.#now = options.now ?? Date.now;
+    this.#write = options.write ?? writeToHandle;
+  }
+
+  /** Creates missing directories and opens the file for appending (an existing file is continued). */
+  async open(): Promise<void> {
+    if (this.#state === 'closed') throw closedError(this.#name);
+    if (this.#state === 'open') return;
+    await this.#openHandle();
+    this.#state = 'open';
+  }
+
+  /** Appends `buffer` durably; appends run one at a time, in call order. */
+  append(buffer: Buffer, signal?: AbortSignal): Promise<void> {
+    if (this.#state !== 'open') {
+      return Promise.reject(this.#state === 'new' ? notOpenError(this.#name) : closedError(this.#name));
+    }
+    return this.#serial.run(() => this.#commit(buffer, signal));
+  }
+
+  /** Closes the file once the appends already asked for are done; idempotent, fine without open(). */
+  close(): Promise<void> {
+    // Refuse new appends at once; the ones queued before still complete.
+    this.#state = 'closed';
+    this.#closing ??= this.#serial.run(async () => {
+      const handle = this.#handle;
+      if (handle !== undefined) await this.#closeHandle(handle);
+    });
+    return this.#closing;
+  }
+
+  health(): SinkHealth {
+    return this.#failure === undefined ? { ok: true } : { ok: false, detail: this.#failure };
+  }
+
+  get #name(): string {
+    return `${this.#role.what} ${this.path}`;
+  }
+
+  async #commit(buffer: Buffer, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) throw abortedError(this.#name, signal);
+    if (buffer.length === 0) return;
+    try {
+      // No handle here means a rotation failed half way: start again from opening the file.
+      let handle = this.#handle ?? (await this.#openHandle());
+      const now = this.#now();
+      if (this.#rotate !== undefined && rotationDue(this.#rotate, { size: this.#size, openedAt: this.#openedAt }, buffer.length, now)) {
+        handle = await this.#rotateTo(handle, now);
+      }
+      await this.#appendDurably(handle, buffer);
+      this.#failure = undefined;
+    } catch (error) {
+      this.#failure = (error as Error).message;
+      throw error;
+    }
+  }
+
+  async #openHandle(): Promise<FileHandle> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      const handle = await open(this.path, 'a');
+      try {
+        const stat = await handle.stat();
+        // A new file's name is durable only once its directory is synced: without this, a
+        // crash could lose the whole file even though every append in it was fdatasync'd.
+        if (stat.isFile() && stat.size === 0) await syncDirectory(dirname(this.path));
+        this.#truncatable = stat.isFile();
+        this.#size = stat.size;
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      this.#handle = handle;
+      this.#openedAt = this.#now();
+      return handle;
+    } catch (error) {
+      throw fileError(error, 'opening', this.path, this.#role);
+    }
+  }
+
+  // Every append was fdatasync'd before it resolved, so closing has nothing left to flush.
+  async #closeHandle(handle: FileHandle): Promise<void> {
+    this.#handle = undefined;
+    try {
+      await this.#repair(handle);
+    } finally {
+      // Released even when the repair failed: #tornAt stays set, and the next open retries it.
+      await handle.close().catch((error: unknown) => {
+        throw fileError(error, 'closing', this.path, this.#role);
+      });
+    }
+  }
+
+  /** Closes the full file, renames it aside, and opens a new, empty one under the same path. */
+  async #rotateTo(handle: FileHandle, now: number): Promise<FileHandle> {
+    await this.#closeHandle(handle);
+    try {
+      const target = await rotatedPath(this.path, now);
+      await rename(this.path, target);
+      // The rename is durable before records go to the new file, so a crash leaves no
+      // rotated data under the live name.
+      await syncDirectory(dirname(this.path));
+      this.#log.info({ path: this.path, rotatedTo: target }, 'rotated the sink file');
+    } catch (error) {
+      throw fileError(error, 'rotating', this.path, this.#role);
+    }
+    return this.#openHandle();
+  }
+
+  async #appendDurably(handle: FileHandle, buffer: Buffer): Promise<void> {
+    await this.#repair(handle);
+    const before = this.#size;
+    try {
+      for (let offset = 0; offset < buffer.length; ) {
+        const written = await this.#write(handle, buffer, offset, buffer.length - offset);
+        if (written <= 0) throw Object.assign(new Error('write() made no progress'), { code: 'EIO' });
+        offset += written;
+      }
+      await handle.datasync();
+    } catch (error) {
+      await this.#cutBack(handle, before);
+      throw fileError(error, 'writing', this.path, this.#role);
+    }
+    this.#size = before + buffer.length;
+  }
+
+  /** After a failed append: remove whatever part of it reached the file. */
+  async #cutBack(handle: FileHandle, length: number): Promise<void> {
+    // A device or pipe has no length to restore; the append's own error is the one to report.
+    if (!this.#truncatable) return;
+    try {
+      await handle.truncate(length);
+      this.#size = length;
+    } catch (error) {
+      // Not reported in place of the append's error, which says what actually went wrong.
+      this.#tornAt = length;
+      this.#log.warn({ path: this.path, err: error }, 'could not remove the partial line of a failed write; retrying before the next write');
+    }
+  }
+
+  /** Finishes a cut-back that failed earlier; nothing may be appended after a torn line. */
+  async #repair(handle: FileHandle): Promise<void> {
+    if (this.#tornAt === undefined) return;
+    try {
+      await handle.truncate(this.#tornAt);
+    } catch (error) {
+      throw fileError(error, 'removing a partial line from', this.path, this.#role);
+    }
+    this.#size = this.#tornAt;
+    this.#tornAt = undefined;
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}

@@ -1,0 +1,11 @@
+// Registers the file sink under `type: file`.
+
+import type { SinkDefinition } from '../sink-definition.js';
+import { fileSinkConfig } from './config.js';
+import { FileSink } from './sink.js';
+
+export const fileSink: SinkDefinition<'file', typeof fileSinkConfig> = {
+  type: 'file',
+  schema: fileSinkConfig,
+  create: (config, { log }) => new FileSink({ path: config.path, rotate: config.rotate, log }),
+};

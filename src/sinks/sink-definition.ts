@@ -1,0 +1,19 @@
+// What a sink type registers: its name, its config schema and a factory. The registry looks
+// sinks up by this name, so the CLI and the pipeline never import a concrete sink.
+
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Sink } from './sink.js';
+
+/** What every sink receives besides its own config. */
+export interface SinkContext {
+  log: Logger;
+}
+
+export interface SinkDefinition<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
+  /** The `sink.type` value that selects this sink. */
+  type: Type;
+  /** Strict schema of the sink's config (`type` included), with defaults and a description per option. */
+  schema: Schema;
+  create(config: z.output<Schema>, context: SinkContext): Sink;
+}
