@@ -1,0 +1,262 @@
+// The middle of sluice: batches in from the source, records out to the sink, acks back.
+//
+// accept() decodes and parses a batch at once (synchronous, chunked: see batch-parser.ts) and
+// queues its records as chunks; `workers` tasks (p-queue) hand chunks to the sink's batcher,
+// which writes many chunks in one commit; a committed chunk is acked, and the ack tracker
+// turns acks into per-shard watermarks. Memory stays bounded because the source awaits room()
+// before each pull, and room() waits for acks.
+
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { RequestParser } from '../parse/request-parser.js';
+import type { RequestRecord } from '../parse/request-record.js';
+import type { Sink } from '../sinks/sink.js';
+import { SinkError } from '../sinks/sink-error.js';
+import { AckTracker, type BatchAck } from './ack-tracker.js';
+import type { BackoffOptions } from './backoff.js';
+import { parseBatch } from './batch-parser.js';
+import type { DeadLetterEntry, DeadLetterWriter } from './dead-letter.js';
+import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
+import { SinkBatcher, type BatchLimits } from './sink-batcher.js';
+import { Waiters } from './waiters.js';
+
+export interface PipelineOptions {
+  sink: Pick<Sink, 'write'>;
+  deadLetter: DeadLetterWriter;
+  parser: RequestParser;
+  /** Chunks handed to the batcher at once (p-queue concurrency). */
+  workers: number;
+  /** Records in flight (accepted, not yet durable) above which room() waits. */
+  queueCapacity: number;
+  batch: BatchLimits;
+  /** Records per queue item; default 1000. A p-queue task per record would cost more than decoding it. */
+  chunkRecords?: number;
+  log: Logger;
+  backoff?: BackoffOptions;
+  /** Give up retrying a failing sink after this long (ms); default 60 s. */
+  commitRetryTimeoutMs?: number;
+}
+
+export interface PipelineStats {
+  /** Records accepted, dead letters included (an undecodable batch counts as one). */
+  acceptedRecords: number;
+  /** Records durable in the sink. */
+  ackedRecords: number;
+  /** Entries durable in the dead-letter file. */
+  deadLetteredRecords: number;
+  /** accepted - acked - dead-lettered: what room() bounds. */
+  inFlightRecords: number;
+  peakInFlightRecords: number;
+  /** Chunks waiting for a worker. */
+  queuedChunks: number;
+  /** Workers holding a chunk (most of them waiting for a commit). */
+  activeWorkers: number;
+  /** Successful sink commits. */
+  commits: number;
+  /** Failed sink write attempts (each retry counts). */
+  commitFailures: number;
+  /** Estimated bytes (of the pulled data) the sink committed. */
+  bytesCommitted: number;
+}
+
+/** A queue item: one chunk of a batch's records, or all of its dead letters. */
+type Chunk =
+  | { ack: BatchAck; kind: 'records'; items: RequestRecord[]; bytes: number }
+  | { ack: BatchAck; kind: 'dead'; items: DeadLetterEntry[] };
+
+const DEFAULT_CHUNK_RECORDS = 1000;
+const DEFAULT_COMMIT_RETRY_TIMEOUT_MS = 60_000;
+
+export class Pipeline implements BatchIntake, AckView {
+  /** Rejects, once, with the SinkError that made the pipeline give up; never resolves. */
+  readonly failed: Promise<never>;
+  readonly #rejectFailed: (error: SinkError) => void;
+  readonly #parser: RequestParser;
+  readonly #log: Logger;
+  readonly #workers: number;
+  readonly #capacity: number;
+  readonly #chunkRecords: number;
+  readonly #queue: PQueue;
+  readonly #acks = new AckTracker();
+  readonly #records: SinkBatcher<RequestRecord>;
+  readonly #deadLetters: SinkBatcher<DeadLetterEntry>;
+  readonly #room = new Waiters();
+  readonly #drained = new Waiters();
+  /** Why nothing more gets acked: the sink failure, or abort(). */
+  #stopped: SinkError | undefined;
+  #aborted = false;
+  #accepted = 0;
+  #acked = 0;
+  #deadLettered = 0;
+  #peak = 0;
+  /** Worker tasks running, and how many of them wait in a batcher for their commit. */
+  #running = 0;
+  #waiting = 0;
+  /** True while accept() queues a batch's chunks. */
+  #accepting = false;
+
+  constructor(options: PipelineOptions) {
+    let rejectFailed!: (error: SinkError) => void;
+    this.failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+    // Observed here so that a run that never looks at `failed` gets no unhandled rejection.
+    this.failed.catch(() => undefined);
+    this.#rejectFailed = rejectFailed;
+    this.#parser = options.parser;
+    this.#log = options.log;
+    this.#workers = options.workers;
+    this.#capacity = options.queueCapacity;
+    this.#chunkRecords = options.chunkRecords ?? DEFAULT_CHUNK_RECORDS;
+    this.#queue = new PQueue({ concurrency: options.workers });
+    const common = {
+      ...options.batch,
+      log: options.log,
+      retryTimeoutMs: options.commitRetryTimeoutMs ?? DEFAULT_COMMIT_RETRY_TIMEOUT_MS,
+      onFailure: (error: SinkError) => this.#fail(error),
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    };
+    this.#records = new SinkBatcher({ ...common, target: options.sink, name: 'sink' });
+    this.#deadLetters = new SinkBatcher({ ...common, target: options.deadLetter, name: 'dead-letter file' });
+  }
+
+  room(signal: AbortSignal): Promise<void> {
+    if (this.#inFlight() < this.#capacity) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    return this.#room.wait(signal);
+  }
+
+  accept(batch: PulledBatch): void {
+    const parsed = parseBatch(batch, this.#parser, this.#chunkRecords);
+    const { chunks, dead } = parsed;
+    const ack = this.#acks.open(batch.shard, batch.nextCursor, chunks.length + (dead.length > 0 ? 1 : 0));
+    let records = 0;
+    for (const chunk of chunks) records += chunk.length;
+    this.#accepted += records + dead.length;
+    this.#peak = Math.max(this.#peak, this.#inFlight());
+    // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
+    const bytesPerLog = parsed.logs > 0 ? batch.rawSize / parsed.logs : 0;
+    // p-queue starts a task as it is added: until the whole batch is queued, a worker waiting
+    // for its commit does not mean that no more records are coming.
+    this.#accepting = true;
+    for (const items of chunks) this.#enqueue({ ack, kind: 'records', items, bytes: Math.round(items.length * bytesPerLog) });
+    if (dead.length > 0) {
+      this.#log.warn({ shard: batch.shard, cursor: batch.cursor, count: dead.length, firstReason: dead[0]?.reason }, 'logs that cannot be parsed go to the dead-letter file');
+      this.#enqueue({ ack, kind: 'dead', items: dead });
+    }
+    this.#accepting = false;
+    this.#flushWhenAllWaiting();
+    // A batch without logs is done at once; it may be what a drain still waits for.
+    if (records + dead.length === 0) this.#checkDrained();
+  }
+
+  watermark(shard: number): string | undefined {
+    return this.#acks.watermark(shard);
+  }
+
+  settled(shard: number): Promise<void> {
+    return this.#acks.settled(shard);
+  }
+
+  /**
+   * Resolves when every accepted record is durable and acked (queue empty, no active task,
+   * batchers flushed). Rejects with the signal's reason if it aborts first, or with the error
+   * that stopped the pipeline (sink failure, abort()).
+   */
+  drain(signal?: AbortSignal): Promise<void> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (this.#isDrained()) return Promise.resolve();
+    // No more batches will come: what is gathering need not wait for its linger.
+    this.#records.flush();
+    this.#deadLetters.flush();
+    return this.#drained.wait(signal);
+  }
+
+  /** Drain deadline or second signal: stop retrying, abort the sink writes in flight; nothing more gets acked. */
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const error = new SinkError({
+      code: 'Aborted',
+      retryable: false,
+      message: 'the pipeline was aborted (drain deadline or second signal): records not yet written stay unacknowledged and are read again after a restart',
+    });
+    this.#stopped ??= error;
+    // Queued chunks will never be written: drop them now rather than fail them one by one.
+    this.#queue.clear();
+    this.#records.abort(error);
+    this.#deadLetters.abort(error);
+    this.#drained.rejectAll(this.#stopped);
+  }
+
+  stats(): PipelineStats {
+    const sink = this.#records.stats();
+    return {
+      acceptedRecords: this.#accepted,
+      ackedRecords: this.#acked,
+      deadLetteredRecords: this.#deadLettered,
+      inFlightRecords: this.#inFlight(),
+      peakInFlightRecords: this.#peak,
+      queuedChunks: this.#queue.size,
+      activeWorkers: this.#running,
+      commits: sink.commits,
+      commitFailures: sink.commitFailures,
+      bytesCommitted: sink.bytes,
+    };
+  }
+
+  #enqueue(chunk: Chunk): void {
+    // #work never rejects: a failed commit is reported through `failed`, not per chunk.
+    void this.#queue.add(() => this.#work(chunk));
+  }
+
+  async #work(chunk: Chunk): Promise<void> {
+    this.#running += 1;
+    const committed = chunk.kind === 'records' ? this.#records.submit(chunk.items, chunk.bytes) : this.#deadLetters.submit(chunk.items, 0);
+    this.#waiting += 1;
+    this.#flushWhenAllWaiting();
+    try {
+      await committed;
+      if (chunk.kind === 'records') this.#acked += chunk.items.length;
+      else this.#deadLettered += chunk.items.length;
+      this.#acks.done(chunk.ack);
+    } catch {
+      // The batcher gave up (reported once through `failed`) or was aborted: the chunk stays unacked.
+    } finally {
+      this.#waiting -= 1;
+      this.#running -= 1;
+    }
+    if (this.#inFlight() < this.#capacity) this.#room.wake();
+    this.#checkDrained();
+    this.#flushWhenAllWaiting();
+  }
+
+  /**
+   * When every running worker waits for a commit and no other chunk can start, no more records
+   * can join the gathering commits before their linger ends: close them now. Linger then only
+   * delays a commit while records are still arriving.
+   */
+  #flushWhenAllWaiting(): void {
+    if (this.#accepting || this.#running === 0 || this.#waiting < this.#running) return;
+    if (this.#queue.size > 0 && this.#running < this.#workers) return;
+    this.#records.flush();
+    this.#deadLetters.flush();
+  }
+
+  #fail(error: SinkError): void {
+    if (this.#stopped !== undefined) return;
+    this.#stopped = error;
+    this.#rejectFailed(error);
+    this.#drained.rejectAll(error);
+  }
+
+  #inFlight(): number {
+    return this.#accepted - this.#acked - this.#deadLettered;
+  }
+
+  #isDrained(): boolean {
+    return this.#acks.pendingBatches === 0 && this.#queue.size === 0 && this.#running === 0;
+  }
+
+  #checkDrained(): void {
+    if (this.#drained.size > 0 && this.#isDrained()) this.#drained.wake();
+  }
+}
