@@ -15,11 +15,18 @@ import type { SinkHealth } from '../sink.js';
 import { fileError, type FileRole } from './fs-error.js';
 import { rotatedPath, rotationDue, type RotationPolicy } from './rotation.js';
 
-/** One write(2) of `buffer[offset, offset + length)`; resolves with the bytes written. */
-export type WriteFn = (handle: FileHandle, buffer: Buffer, offset: number, length: number) => Promise<number>;
+/** The two calls whose failures matter most and that the kernel will not fail on demand. */
+export interface FileIo {
+  /** One write(2) of `buffer[offset, offset + length)`; resolves with the bytes written. */
+  write(handle: FileHandle, buffer: Buffer, offset: number, length: number): Promise<number>;
+  /** ftruncate(2). */
+  truncate(handle: FileHandle, length: number): Promise<void>;
+}
 
-const writeToHandle: WriteFn = async (handle, buffer, offset, length) =>
-  (await handle.write(buffer, offset, length, null)).bytesWritten;
+const NODE_IO: FileIo = {
+  write: async (handle, buffer, offset, length) => (await handle.write(buffer, offset, length, null)).bytesWritten,
+  truncate: (handle, length) => handle.truncate(length),
+};
 
 export interface AppendFileOptions extends FileRole {
   path: string;
@@ -28,8 +35,8 @@ export interface AppendFileOptions extends FileRole {
   rotate?: RotationPolicy;
   /** Clock for rotation by interval and rotated names (ms since the epoch); default Date.now. */
   now?: () => number;
-  /** Seam for tests that need a short or failing write(2) the kernel will not produce on demand. */
-  write?: WriteFn;
+  /** Seam for tests that need a short write, or a failing write or truncate, on a regular file. */
+  io?: Partial<FileIo>;
 }
 
 export class AppendFile {
@@ -38,7 +45,7 @@ export class AppendFile {
   readonly #log: Logger;
   readonly #rotate: RotationPolicy | undefined;
   readonly #now: () => number;
-  readonly #write: WriteFn;
+  readonly #io: FileIo;
   readonly #serial = new Serial();
   #state: 'new' | 'open' | 'closed' = 'new';
   #closing: Promise<void> | undefined;
@@ -58,7 +65,7 @@ export class AppendFile {
     this.#log = options.log;
     this.#rotate = options.rotate;
     this.#now = options.now ?? Date.now;
-    this.#write = options.write ?? writeToHandle;
+    this.#io = { ...NODE_IO, ...options.io };
   }
 
   /** Creates missing directories and opens the file for appending (an existing file is continued). */
@@ -66,6 +73,7 @@ export class AppendFile {
     if (this.#state === 'closed') throw closedError(this.#name);
     if (this.#state === 'open') return;
     await this.#openHandle();
+    this.#openedAt = this.#now();
     this.#state = 'open';
   }
 
@@ -100,10 +108,12 @@ export class AppendFile {
     if (signal?.aborted) throw abortedError(this.#name, signal);
     if (buffer.length === 0) return;
     try {
-      // No handle here means a rotation failed half way: start again from opening the file.
+      // No handle here means a rotation failed half way: open the file again and, as its
+      // age still counts from when it was first opened, retry the rotation.
       let handle = this.#handle ?? (await this.#openHandle());
       const now = this.#now();
-      if (this.#rotate !== undefined && rotationDue(this.#rotate, { size: this.#size, openedAt: this.#openedAt }, buffer.length, now)) {
+      const current = { size: this.#size, openedAt: this.#openedAt };
+      if (this.#rotate !== undefined && rotationDue(this.#rotate, current, buffer.length, now)) {
         handle = await this.#rotateTo(handle, now);
       }
       await this.#appendDurably(handle, buffer);
@@ -130,7 +140,6 @@ export class AppendFile {
         throw error;
       }
       this.#handle = handle;
-      this.#openedAt = this.#now();
       return handle;
     } catch (error) {
       throw fileError(error, 'opening', this.path, this.#role);
@@ -163,7 +172,9 @@ export class AppendFile {
     } catch (error) {
       throw fileError(error, 'rotating', this.path, this.#role);
     }
-    return this.#openHandle();
+    const fresh = await this.#openHandle();
+    this.#openedAt = now;
+    return fresh;
   }
 
   async #appendDurably(handle: FileHandle, buffer: Buffer): Promise<void> {
@@ -171,7 +182,7 @@ export class AppendFile {
     const before = this.#size;
     try {
       for (let offset = 0; offset < buffer.length; ) {
-        const written = await this.#write(handle, buffer, offset, buffer.length - offset);
+        const written = await this.#io.write(handle, buffer, offset, buffer.length - offset);
         if (written <= 0) throw Object.assign(new Error('write() made no progress'), { code: 'EIO' });
         offset += written;
       }
@@ -188,12 +199,15 @@ export class AppendFile {
     // A device or pipe has no length to restore; the append's own error is the one to report.
     if (!this.#truncatable) return;
     try {
-      await handle.truncate(length);
+      await this.#io.truncate(handle, length);
       this.#size = length;
     } catch (error) {
       // Not reported in place of the append's error, which says what actually went wrong.
       this.#tornAt = length;
-      this.#log.warn({ path: this.path, err: error }, 'could not remove the partial line of a failed write; retrying before the next write');
+      this.#log.warn(
+        { path: this.path, err: error },
+        'could not remove the partial line of a failed write; retrying before the next write',
+      );
     }
   }
 
@@ -201,7 +215,7 @@ export class AppendFile {
   async #repair(handle: FileHandle): Promise<void> {
     if (this.#tornAt === undefined) return;
     try {
-      await handle.truncate(this.#tornAt);
+      await this.#io.truncate(handle, this.#tornAt);
     } catch (error) {
       throw fileError(error, 'removing a partial line from', this.path, this.#role);
     }

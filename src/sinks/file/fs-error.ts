@@ -28,8 +28,10 @@ function verdict(errno: string | undefined, path: string, role: FileRole): Verdi
     case 'EROFS':
       return { code: 'PermissionDenied', reason: 'permission denied', retryable: false, advice: `give sluice write access to ${dirname(path)} ${elsewhere}` };
     case 'ENOENT':
+      return { code: 'NotFound', reason: 'no such directory', retryable: false, advice: `a directory of the path is missing: fix ${role.setting}` };
     case 'ENOTDIR':
-      return { code: 'NotFound', reason: 'no such directory', retryable: false, advice: `a part of the path is missing or not a directory: fix ${role.setting}` };
+    case 'EEXIST': // mkdir -p, when a part of the path is a file
+      return { code: 'NotFound', reason: 'not a directory', retryable: false, advice: `a part of the path is a file, not a directory: fix ${role.setting}` };
     case 'EISDIR':
       return { code: 'IsADirectory', reason: 'is a directory', retryable: false, advice: `${role.setting} must name a file, not a directory` };
     case 'ENOSPC':

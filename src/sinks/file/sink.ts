@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { RequestRecord } from '../../parse/request-record.js';
 import { encodeNdjson } from '../ndjson.js';
 import type { Sink, SinkHealth } from '../sink.js';
-import { AppendFile, type WriteFn } from './append-file.js';
+import { AppendFile, type FileIo } from './append-file.js';
 import type { RotationPolicy } from './rotation.js';
 
 export interface FileSinkOptions {
@@ -15,8 +15,8 @@ export interface FileSinkOptions {
   log: Logger;
   /** Clock for rotation (ms since the epoch); default Date.now. */
   now?: () => number;
-  /** Test seam: one write(2); see AppendFile. */
-  write?: WriteFn;
+  /** Test seam for failing writes; see AppendFile. */
+  io?: Partial<FileIo>;
 }
 
 export class FileSink implements Sink {

@@ -22,7 +22,7 @@ function outputError(error: unknown): SinkError {
     return new SinkError({
       code: 'OutputClosed',
       retryable: false,
-      message: `standard output was closed by its reader (${code}): the program sluice's output is piped into exited; use a file sink to keep all records`,
+      message: `standard output was closed by its reader (${code}): the command reading sluice's output has exited; records not yet written stay unacknowledged`,
       cause: error,
     });
   }
@@ -83,9 +83,12 @@ export class StdoutSink implements Sink {
 
   /** Waits for the writes already made; the stream itself stays open (it is the process's stdout). */
   async close(): Promise<void> {
-    if (this.#state === 'open') this.#stream.off('error', this.#onError);
+    const wasOpen = this.#state === 'open';
     this.#state = 'closed';
     await this.#last;
+    // A stream that failed emits 'error' a tick after the failed write's callback: the listener
+    // stays, or that event, arriving after close(), would crash the process.
+    if (wasOpen && this.#failure === undefined) this.#stream.off('error', this.#onError);
   }
 
   health(): SinkHealth {

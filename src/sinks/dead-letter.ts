@@ -1,0 +1,73 @@
+// The dead-letter file: records that could not be parsed or written, with the reason and
+// where they came from, as NDJSON. Writing one is how a bad record is acked without being
+// lost, so its writes are as durable as the file sink's (the same AppendFile underneath).
+
+import type { Logger } from 'pino';
+import type { RecordPosition } from '../parse/request-record.js';
+import { AppendFile, type FileIo } from './file/append-file.js';
+import { encodeNdjson } from './ndjson.js';
+import type { SinkHealth } from './sink.js';
+
+/** A record given up on: why, where it was read, and the SLS log as it arrived. */
+export interface DeadLetterEntry {
+  reason: string;
+  position: RecordPosition;
+  log: {
+    time: number;
+    timeNs?: number;
+    topic: string;
+    source: string;
+    tags: Record<string, string>;
+    fields: Record<string, string>;
+  };
+}
+
+export interface DeadLetterFileOptions {
+  path: string;
+  log: Logger;
+  /** Clock for each line's `at` (ms since the epoch); default Date.now. */
+  now?: () => number;
+  /** Test seam for failing writes; see AppendFile. */
+  io?: Partial<FileIo>;
+}
+
+export class DeadLetterFile {
+  readonly #file: AppendFile;
+  readonly #now: () => number;
+
+  constructor(options: DeadLetterFileOptions) {
+    this.#file = new AppendFile({ ...options, what: 'dead-letter file', setting: 'deadLetter.path' });
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Creates missing directories and opens the file for appending. */
+  open(): Promise<void> {
+    return this.#file.open();
+  }
+
+  /**
+   * Appends one line per entry, `{"at", "reason", "shard", "cursor", "index", "log"}`, and
+   * resolves once they are on disk (write + fdatasync); only then may the records be acked.
+   */
+  async write(entries: readonly DeadLetterEntry[], signal?: AbortSignal): Promise<void> {
+    const at = new Date(this.#now()).toISOString();
+    const lines = entries.map(({ reason, position, log }) => ({
+      at,
+      reason,
+      shard: position.shard,
+      cursor: position.cursor,
+      index: position.index,
+      log,
+    }));
+    return this.#file.append(encodeNdjson(lines), signal);
+  }
+
+  /** Closes the file after the writes already asked for; idempotent, fine without open(). */
+  close(): Promise<void> {
+    return this.#file.close();
+  }
+
+  health(): SinkHealth {
+    return this.#file.health();
+  }
+}
