@@ -1,0 +1,91 @@
+// The flags that override config file keys, in one table. The CLI adds them to `sluice run`
+// and `sluice demo` by looping over CONFIG_FLAGS and hands the values back to
+// loadConfig(): it never needs to know which key a flag sets. Flag values stay strings
+// here; the schema reads numbers, durations and lists (`--fields a,b`) from text, as it
+// does for `${VAR}` values. Help texts come from the schema's own descriptions.
+
+import { documentedKey } from './schema-doc.js';
+
+export interface ConfigFlag {
+  /** Commander syntax, e.g. `--workers <n>`. */
+  flags: string;
+  /** The dotted config key it overrides, e.g. `pipeline.workers`. */
+  key: string;
+  /** Help text: the key's description and default. */
+  description: string;
+}
+
+const TABLE: readonly (readonly [flags: string, key: string])[] = [
+  ['--endpoint <url>', 'source.endpoint'],
+  ['--project <name>', 'source.project'],
+  ['--logstore <name>', 'source.logstore'],
+  ['--access-key-id <id>', 'source.accessKeyId'],
+  ['--access-key-secret <secret>', 'source.accessKeySecret'],
+  ['--signature-version <v>', 'source.signatureVersion'],
+  ['--region <id>', 'source.region'],
+  ['--consumer-group <name>', 'source.consumerGroup'],
+  ['--consumer <name>', 'source.consumer'],
+  ['--from <position>', 'source.from'],
+  ['--until <position>', 'source.until'],
+  ['--fields <keys>', 'parse.fields'],
+  ['--workers <n>', 'pipeline.workers'],
+  ['--queue-capacity <records>', 'pipeline.queueCapacity'],
+  ['--drain-timeout <duration>', 'pipeline.drainTimeout'],
+  ['--sink <type>', 'sink.type'],
+  ['--output <path>', 'sink.path'],
+  ['--dead-letter <path>', 'deadLetter.path'],
+  ['--log-level <level>', 'log.level'],
+];
+
+export const CONFIG_FLAGS: readonly ConfigFlag[] = TABLE.map(([flags, key]) => ({ flags, key, description: helpText(key) }));
+
+/** `--workers <n>` -> `--workers`. */
+function flagName(flags: string): string {
+  return flags.split(' ')[0] ?? flags;
+}
+
+/** The name commander stores a flag's value under: `--queue-capacity` -> `queueCapacity`. */
+function attributeName(flags: string): string {
+  return flagName(flags)
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function helpText(key: string): string {
+  const documented = documentedKey(key);
+  // A key missing from the schema is a mistake in TABLE; fail at load, not with a silent empty help.
+  if (documented === undefined) throw new Error(`config flag table names ${key}, which the config schema does not have`);
+  const shown = documented.required || documented.shownDefault === '' ? '' : ` (default: ${documented.shownDefault})`;
+  // The texts are Markdown for the README; help is plain text.
+  return `${key}: ${documented.description}${shown}`.replaceAll('`', '');
+}
+
+/** The flag that overrides `key`, e.g. `--workers` for `pipeline.workers`. */
+export function flagForKey(key: string): string | undefined {
+  const entry = TABLE.find(([, flagKey]) => flagKey === key);
+  return entry === undefined ? undefined : flagName(entry[0]);
+}
+
+/** The flags that were given, by the key they set: `pipeline.workers` -> `--workers`. */
+export function givenFlags(values: Readonly<Record<string, string | undefined>>): Map<string, string> {
+  const given = new Map<string, string>();
+  for (const [flags, key] of TABLE) if (values[attributeName(flags)] !== undefined) given.set(key, flagName(flags));
+  return given;
+}
+
+/**
+ * The config keys the given flags set, as a partial config (`{ pipeline: { workers: '8' } }`),
+ * from the values commander parsed (`opts()`, keyed by attribute name); other values are ignored.
+ */
+export function overridesFromFlags(values: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  for (const [flags, key] of TABLE) {
+    const value = values[attributeName(flags)];
+    if (value === undefined) continue;
+    const path = key.split('.');
+    let section = overrides;
+    for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Record<string, unknown>;
+    section[path[path.length - 1]!] = value;
+  }
+  return overrides;
+}
