@@ -24,11 +24,13 @@
 // When waiting must stop (the deadline passed, a second signal came, the pipeline failed),
 // step 2 is cut short with pipeline.abort(): unfinished writes are abandoned and their records
 // stay unacked. Steps 3 to 6 still run: the watermark only ever covers acked records, so the
-// checkpoint of step 4 is still exact, and re-running resumes from it.
+// checkpoint of step 4 is still exact, and re-running resumes from it. Once hurried, each of
+// those steps gets a short grace (a commit retrying against a failing SLS could otherwise
+// outlive any deadline); the step after it, source.close(), ends whatever was cut off.
 
 import type { Logger } from 'pino';
 import type { HurryReason } from './stop-signals.js';
-import type { Timers } from './timers.js';
+import type { Cancel, Timers } from './timers.js';
 
 export interface DrainParts {
   source: { stopPulling(): void; commitCheckpoints(): Promise<void>; close(): Promise<void> };
@@ -47,6 +49,8 @@ export interface DrainOptions {
   /** What is still pending, logged every `pendingEveryMs` while the pipeline drains. */
   pending: () => Record<string, unknown>;
   pendingEveryMs?: number;
+  /** Once hurried, how long each later step may still take; default 1 s (a second signal means "now"). */
+  hurriedStepMs?: number;
   timers: Timers;
   log: Logger;
 }
@@ -59,13 +63,15 @@ export interface DrainResult {
 }
 
 const PENDING_EVERY_MS = 5000;
+const HURRIED_STEP_MS = 1000;
 
 export async function drain(parts: DrainParts, options: DrainOptions): Promise<DrainResult> {
   const { log } = options;
   const errors: unknown[] = [];
   const step = async (name: string, action: () => Promise<void>): Promise<void> => {
     try {
-      await action();
+      const finished = await withinGrace(action(), options);
+      if (!finished) throw new Error(`gave up ${name}: still not done ${options.hurriedStepMs ?? HURRIED_STEP_MS} ms after the drain was told to stop`);
     } catch (error) {
       log.error({ err: error, step: name }, `drain: ${name} failed`);
       errors.push(error);
@@ -110,6 +116,34 @@ async function drainPipeline(pipeline: DrainParts['pipeline'], options: DrainOpt
   }
   pipeline.abort();
   return hurry.aborted ? (hurry.reason as HurryReason) : 'abandoned';
+}
+
+/**
+ * Resolves true when `work` is done, or false when it is still running `hurriedStepMs` after
+ * the hurry signal aborted; rejects when `work` rejects.
+ */
+function withinGrace(work: Promise<void>, options: DrainOptions): Promise<boolean> {
+  const { hurry, timers } = options;
+  return new Promise((resolve, reject) => {
+    let cancel: Cancel | undefined;
+    let settled = false;
+    const finish = (settle: () => void): void => {
+      if (settled) return;
+      settled = true;
+      cancel?.();
+      hurry.removeEventListener('abort', startGrace);
+      settle();
+    };
+    const startGrace = (): void => {
+      cancel = timers.setTimeout(() => finish(() => resolve(false)), options.hurriedStepMs ?? HURRIED_STEP_MS);
+    };
+    work.then(
+      () => finish(() => resolve(true)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+    if (hurry.aborted) startGrace();
+    else hurry.addEventListener('abort', startGrace, { once: true });
+  });
 }
 
 /** Resolves false once `signal` aborts. */

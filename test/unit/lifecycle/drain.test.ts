@@ -4,7 +4,7 @@ import { drain, type DrainParts } from '../../../src/lifecycle/drain.js';
 import { ManualTimers } from './manual-timers.js';
 
 /** Fakes of each component that record, in one list, the order of the calls made to them. */
-function recordingParts(options: { pipelineDrain?: (signal?: AbortSignal) => Promise<void>; failing?: string } = {}): {
+function recordingParts(options: { pipelineDrain?: (signal?: AbortSignal) => Promise<void>; failing?: string; hanging?: string } = {}): {
   parts: DrainParts;
   calls: string[];
 } {
@@ -12,6 +12,7 @@ function recordingParts(options: { pipelineDrain?: (signal?: AbortSignal) => Pro
   const act = (name: string) => async (): Promise<void> => {
     calls.push(name);
     if (options.failing === name) throw new Error(`${name} failed`);
+    if (options.hanging === name) await never();
   };
   const parts: DrainParts = {
     source: {
@@ -102,6 +103,33 @@ describe('drain', () => {
     expect(result.outcome).toBe('drained');
     expect((result.error as Error).message).toBe('sink.close failed');
     expect(calls.slice(-4)).toEqual(['deadLetter.close', 'source.commitCheckpoints', 'source.close', 'server.close']);
+  });
+
+  it('once hurried, gives a hanging step a short grace and goes on to release the shards', async () => {
+    const timers = new ManualTimers();
+    const hurry = new AbortController();
+    hurry.abort('second-signal');
+    const { parts, calls } = recordingParts({ hanging: 'source.commitCheckpoints' });
+    const result = drain(parts, { hurry: hurry.signal, pending: () => ({}), hurriedStepMs: 3000, timers, log });
+    await vi.waitFor(() => expect(calls).toContain('source.commitCheckpoints'));
+    timers.advance(2999);
+    expect(calls).not.toContain('source.close');
+    timers.advance(1);
+    const { outcome, error } = await result;
+    expect(outcome).toBe('second-signal');
+    expect(String(error)).toMatch(/gave up committing checkpoints/);
+    expect(calls.slice(-2)).toEqual(['source.close', 'server.close']);
+    expect(timers.pending).toBe(0);
+  });
+
+  it('does not hurry the steps of a drain that was never told to stop', async () => {
+    const timers = new ManualTimers();
+    const { parts, calls } = recordingParts({ hanging: 'sink.close' });
+    void drain(parts, { hurry: new AbortController().signal, pending: () => ({}), timers, log });
+    await vi.waitFor(() => expect(calls).toContain('sink.close'));
+    timers.advance(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).not.toContain('deadLetter.close');
   });
 
   it('logs what is still pending every few seconds while the pipeline drains, and stops logging after', async () => {
