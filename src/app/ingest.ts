@@ -1,0 +1,167 @@
+// The composition root of `sluice run` and `sluice demo`: config -> sink, dead-letter file,
+// parser, pipeline, source (each through its registry), then the actor group that decides
+// why the run stops, then the ordered drain. The only file that knows every component; each
+// component knows only its own contracts.
+
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { SluiceConfig } from '../config/schema.js';
+import { ActorGroup, type Finish } from '../lifecycle/actor-group.js';
+import { drain, type DrainResult } from '../lifecycle/drain.js';
+import { togglePauseOnSignal } from '../lifecycle/pause-toggle.js';
+import { StopSignals } from '../lifecycle/stop-signals.js';
+import { realTimers, type Cancel, type Timers } from '../lifecycle/timers.js';
+import { createLogger } from '../observe/logger.js';
+import type { ProgressSnapshot } from '../observe/progress.js';
+import { createRequestParser } from '../parse/request-parser.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { DeadLetterFile } from '../sinks/dead-letter.js';
+import { createSink } from '../sinks/registry.js';
+import type { Sink } from '../sinks/sink.js';
+import { createSource } from '../sources/registry.js';
+import type { Source } from '../sources/source.js';
+import { logStart, logSummary } from './run-log.js';
+import type { RunOutcome } from './run-outcome.js';
+
+export interface IngestOptions {
+  config: SluiceConfig;
+  /** Where SIGINT/SIGTERM/SIGUSR2 come from; the process by default (tests pass an EventEmitter). */
+  signals?: EventEmitter;
+  log?: Logger;
+  /** Milliseconds clock for the run's duration and progress; default performance.now. */
+  now?: () => number;
+  timers?: Timers;
+  /** Called every PROGRESS_EVERY_MS with the run's counters (the CLI's progress line). */
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+}
+
+export const PROGRESS_EVERY_MS = 500;
+
+/** What ended the run, from the actor group's point of view. */
+type Stop = 'signal' | 'end' | 'stopped' | 'interrupted';
+
+interface Parts {
+  sink: Sink;
+  deadLetter: DeadLetterFile;
+  pipeline: Pipeline;
+  source: Source;
+}
+
+/** Runs the ingestion until its end, a signal or a fatal error, drains, and says how it ended. */
+export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
+  const { config } = options;
+  const log = options.log ?? createLogger({ level: config.log.level });
+  const now = options.now ?? (() => performance.now());
+  const timers = options.timers ?? realTimers;
+  const started = now();
+  logStart(config, log);
+  const parts = compose(config, log);
+  const outcome = await openOutputs(parts).then(
+    () => runOpened(parts, { ...options, log, timers, started, now }),
+    async (error: unknown) => {
+      await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close()]);
+      return { reason: 'fatal' as const, error };
+    },
+  );
+  const result: RunOutcome = { ...outcome, stats: { ...parts.pipeline.stats(), durationMs: Math.round(now() - started) } };
+  logSummary(result, log);
+  return result;
+}
+
+function compose(config: SluiceConfig, log: Logger): Parts {
+  const sink = createSink(config.sink, { log });
+  const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
+  const { workers, queueCapacity, batch } = config.pipeline;
+  const pipeline = new Pipeline({
+    sink,
+    deadLetter,
+    parser: createRequestParser({ fields: config.parse.fields }),
+    workers,
+    queueCapacity,
+    batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger },
+    log,
+  });
+  const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });
+  return { sink, deadLetter, pipeline, source };
+}
+
+/** Opens the sink and the dead-letter file before anything is pulled: a path that cannot be written fails the run at start. */
+async function openOutputs({ sink, deadLetter }: Parts): Promise<void> {
+  await sink.open();
+  await deadLetter.open();
+}
+
+type RunContext = Required<Pick<IngestOptions, 'config' | 'log' | 'timers' | 'now'>> &
+  Pick<IngestOptions, 'signals' | 'onProgress'> & { started: number };
+
+async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOutcome, 'stats'>> {
+  const { config, log, timers } = context;
+  const emitter = context.signals ?? process;
+  const stop = new StopSignals({ emitter, drainTimeoutMs: config.pipeline.drainTimeout, timers, log });
+  const cancels: Cancel[] = [() => stop.dispose(), togglePauseOnSignal(emitter, parts.source, log)];
+  const { onProgress } = context;
+  if (onProgress !== undefined) {
+    cancels.push(timers.setInterval(() => onProgress(progressOf(parts, context)), PROGRESS_EVERY_MS));
+  }
+  try {
+    const first = await firstStop(parts, stop);
+    const failed = first.ok ? undefined : first.error;
+    // A failure ends the run on its own; the deadline keeps its drain from hanging.
+    if (!first.ok) stop.armDeadline();
+    if (failed !== undefined) log.error({ err: failed, in: first.actor }, 'the run failed: draining what can still be written');
+    const drained = await drain(
+      { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter] },
+      { hurry: stop.hurry, abandon: first.actor === 'pipeline', pending: () => pendingOf(parts), timers, log },
+    );
+    return outcomeOf(first, drained);
+  } finally {
+    for (const cancel of cancels) cancel();
+  }
+}
+
+/**
+ * The actors: the operator's stop signal, the source (its end, or a fatal error), and the
+ * pipeline's failure (a sink that gave up). The first to finish decides why the run stops;
+ * interrupting the source is drain step 1 (stop pulling), which the drain repeats harmlessly.
+ */
+function firstStop({ source, pipeline }: Parts, stop: StopSignals): Promise<Finish<Stop>> {
+  return new ActorGroup<Stop>()
+    .add(untilInterrupted('signals', stop.first.then(() => 'signal' as const)))
+    .add({ name: 'source', run: () => source.run(), interrupt: () => source.stopPulling() })
+    .add(untilInterrupted('pipeline', pipeline.failed))
+    .run();
+}
+
+/** An actor that only waits: for `event`, or until interrupted. */
+function untilInterrupted(name: string, event: Promise<Stop>): { name: string; run(): Promise<Stop>; interrupt(): void } {
+  let interrupt!: () => void;
+  const interrupted = new Promise<Stop>((resolve) => (interrupt = () => resolve('interrupted')));
+  return { name, run: () => Promise.race([event, interrupted]), interrupt };
+}
+
+function outcomeOf(first: Finish<Stop>, drained: DrainResult): Omit<RunOutcome, 'stats'> {
+  if (!first.ok) return { reason: 'fatal', error: first.error };
+  if (drained.outcome === 'drain-timeout' || drained.outcome === 'second-signal') return { reason: drained.outcome };
+  // The pipeline failed while draining, or a checkpoint could not be written: not a clean stop.
+  if (drained.error !== undefined) return { reason: 'fatal', error: drained.error };
+  return { reason: first.value === 'end' ? 'end' : 'drained' };
+}
+
+function progressOf({ pipeline, source }: Parts, context: RunContext): ProgressSnapshot {
+  const flow = pipeline.stats();
+  const { heldShards, lagSeconds } = source.stats();
+  return {
+    elapsedMs: context.now() - context.started,
+    ackedRecords: flow.ackedRecords,
+    deadLetteredRecords: flow.deadLetteredRecords,
+    inFlightRecords: flow.inFlightRecords,
+    heldShards: heldShards.length,
+    ...(heldShards.length > 0 ? { lagSeconds } : {}),
+    paused: source.paused,
+  };
+}
+
+function pendingOf({ pipeline, source }: Parts): Record<string, unknown> {
+  const { inFlightRecords, queuedChunks, activeWorkers } = pipeline.stats();
+  return { inFlightRecords, queuedChunks, activeWorkers, heldShards: source.stats().heldShards };
+}
