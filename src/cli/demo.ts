@@ -1,48 +1,63 @@
-// `sluice demo`: everything on one machine with nothing to configure. It starts the
-// built-in emulator with generated nginx logs, shows the shards, and reads every shard
-// from begin to end with sluice's own SLS client, printing what it read.
-// (The ingestion pipeline will take over the reading part; see the README.)
+// `sluice demo`: the whole product on one machine with nothing to configure. It starts the
+// built-in emulator with pre-generated nginx logs and more arriving every second, and runs the
+// ingestion against it into the default file sink (./data/requests.ndjson), with the progress
+// line on a terminal; Ctrl-C drains it like any `sluice run`. It takes the same override
+// flags as `run` (but not the connection ones: the emulator is the source), so
+// `sluice demo --until end` reads the pre-generated logs and exits 0.
 
 import { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { startEmulator } from '../emulator/index.js';
-import { SlsClient } from '../sls/client.js';
+import { addConfigFlags, ingest } from './ingest.js';
 import { integerIn } from './options.js';
-import { describeShards } from './shards.js';
 
 const DEMO_KEY = { accessKeyId: 'demo-access-key-id', accessKeySecret: 'demo-access-key-secret' };
 const PROJECT = 'demo';
 const LOGSTORE = 'access';
+/** Logs per second arriving while the demo runs until stopped: a steady flow that memory (the emulator keeps every log) can sustain for minutes. */
+const DEFAULT_RATE = 5000;
 
-/** Reads one shard from `begin` to `end` and returns how many records it holds. */
-async function readShard(client: SlsClient, shard: number, begin: string, end: string): Promise<number> {
-  let cursor = begin;
-  let records = 0;
-  while (cursor !== end) {
-    const pulled = await client.pullRecords(LOGSTORE, shard, { cursor, count: 1000, endCursor: end });
-    records += pulled.records.length;
-    cursor = pulled.nextCursor;
-  }
-  return records;
-}
+/** The emulator is the source: these keys come from it, not from flags. */
+const SOURCE_KEYS = new Set([
+  'source.endpoint',
+  'source.project',
+  'source.logstore',
+  'source.accessKeyId',
+  'source.accessKeySecret',
+  'source.signatureVersion',
+  'source.region',
+]);
+
+type DemoFlags = { logs: number; rate?: number; shards: number; until?: string } & Record<string, unknown>;
 
 export function demoCommand(): Command {
-  return new Command('demo')
-    .description('run sluice against the built-in emulator with generated logs')
-    .option('--logs <n>', 'nginx access logs to generate', integerIn(1, 1e8), 200_000)
-    .action(async (flags: { logs: number }) => {
-      const emulator = await startEmulator({ port: 0, project: PROJECT, logstore: LOGSTORE, shards: 4, generate: flags.logs, ...DEMO_KEY });
-      try {
-        process.stdout.write(`emulator: ${emulator.url} (project ${PROJECT}, logstore ${LOGSTORE}, ${flags.logs} logs)\n`);
-        const client = new SlsClient({ endpoint: emulator.url, project: PROJECT, credentials: DEMO_KEY });
-        const shards = await describeShards(client, LOGSTORE);
-        const started = performance.now();
-        const counts = await Promise.all(shards.map((s) => readShard(client, s.shardID, s.beginCursor, s.endCursor)));
-        const seconds = (performance.now() - started) / 1000;
-        const total = counts.reduce((a, b) => a + b, 0);
-        shards.forEach((s, i) => process.stdout.write(`shard ${s.shardID}: ${counts[i]} records\n`));
-        process.stdout.write(`read ${total} records in ${seconds.toFixed(2)} s (${Math.round(total / seconds)} records/s)\n`);
-      } finally {
-        await emulator.close();
-      }
-    });
+  const command = new Command('demo')
+    .description('run sluice against the built-in emulator with generated nginx logs, into ./data/requests.ndjson; Ctrl-C drains it')
+    .option('--logs <n>', 'nginx access logs to generate before the run', integerIn(0, 1e8), 200_000)
+    .option('--rate <n>', `nginx access logs arriving per second during the run (default: ${DEFAULT_RATE}, or 0 with --until)`, integerIn(0, 1e6))
+    .option('--shards <n>', 'shards of the emulated logstore', integerIn(1, 64), 4);
+  return addConfigFlags(command, SOURCE_KEYS).action(async (flags: DemoFlags) => {
+    // With --until the run reads a fixed data set: logs arriving during it would only blur what it read.
+    const rate = flags.rate ?? (flags.until === undefined ? DEFAULT_RATE : 0);
+    const emulator = await startEmulator({ port: 0, project: PROJECT, logstore: LOGSTORE, shards: flags.shards, generate: flags.logs, rate, ...DEMO_KEY });
+    try {
+      process.stderr.write(
+        `sluice demo: emulator on ${emulator.url} (${flags.shards} shards, ${flags.logs} logs generated, ${rate} more per second); ` +
+          `Ctrl-C drains and stops\n`,
+      );
+      const config = await loadConfig({
+        flags: { ...stringFlags(flags), endpoint: emulator.url, project: PROJECT, logstore: LOGSTORE, ...DEMO_KEY },
+      });
+      await ingest(config);
+    } finally {
+      await emulator.close();
+    }
+  });
+}
+
+/** The config flags' values (strings); the demo's own numeric flags are not config keys. */
+function stringFlags(flags: DemoFlags): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(flags)) if (typeof value === 'string') values[name] = value;
+  return values;
 }

@@ -2,6 +2,9 @@
 // "Exit codes" section shows the same table; scripts and cron wrappers branch on these numbers.
 // The values follow sysexits.h where one fits, so they mean the same as in other Unix tools.
 
+import type { RunOutcome } from '../app/run-outcome.js';
+import { ConfigError } from '../config/config-error.js';
+import { SinkError } from '../sinks/sink-error.js';
 import { SlsError, sameCode } from '../sls/errors.js';
 
 export const ExitCode = {
@@ -13,9 +16,16 @@ export const ExitCode = {
   Usage: 2,
   /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
   Unavailable: 69,
+  /** The sink failed and retrying did not help: disk full for good, permission denied (sysexits EX_IOERR). */
+  SinkFailed: 74,
+  /**
+   * Stopped before everything pulled was written: the drain deadline passed or a second signal
+   * came (sysexits EX_TEMPFAIL). Only written records were checkpointed: running again resumes.
+   */
+  Interrupted: 75,
   /** SLS refused the credentials or their permissions (sysexits EX_NOPERM). */
   NoPermission: 77,
-  /** The configuration names something that does not exist or is incomplete (sysexits EX_CONFIG). */
+  /** The configuration is invalid (the message names the key), or names something that does not exist (sysexits EX_CONFIG). */
   Config: 78,
 } as const;
 
@@ -44,8 +54,44 @@ const CONFIG_CODES = [
   'BadResponse',
 ];
 
+/** A run that did not end cleanly, thrown by `run` and `demo` so that main.ts maps it to its exit code. */
+export class OutcomeError extends Error {
+  override readonly name = 'OutcomeError';
+  readonly outcome: RunOutcome;
+
+  constructor(outcome: RunOutcome) {
+    super(describeOutcome(outcome), outcome.error === undefined ? undefined : { cause: outcome.error });
+    this.outcome = outcome;
+  }
+}
+
+function describeOutcome({ reason, error }: RunOutcome): string {
+  const resume = 'only records already written were checkpointed, so the next run resumes with the rest';
+  if (reason === 'drain-timeout') return `stopped at the drain deadline (pipeline.drainTimeout) before every pulled record was written; ${resume}`;
+  if (reason === 'second-signal') return `stopped at once by a second signal; ${resume}`;
+  if (reason === 'fatal') return error instanceof Error ? error.message : String(error);
+  return `the run ended: ${reason}`;
+}
+
+/** The exit code for how a run ended: its reason, and for a fatal end, its error. */
+export function exitCodeForOutcome(outcome: Pick<RunOutcome, 'reason' | 'error'>): ExitCodeValue {
+  switch (outcome.reason) {
+    case 'end':
+    case 'drained':
+      return ExitCode.Ok;
+    case 'drain-timeout':
+    case 'second-signal':
+      return ExitCode.Interrupted;
+    case 'fatal':
+      return exitCodeFor(outcome.error);
+  }
+}
+
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (error instanceof OutcomeError) return exitCodeForOutcome(error.outcome);
+  if (error instanceof ConfigError) return ExitCode.Config;
+  if (error instanceof SinkError) return ExitCode.SinkFailed;
   if (!(error instanceof SlsError)) return ExitCode.Internal;
   if (PERMISSION_CODES.some((code) => sameCode(error.code, code))) return ExitCode.NoPermission;
   // Before the config codes: a 5xx `BadResponse` is the server failing, not a wrong endpoint.

@@ -6,12 +6,14 @@ import { VERSION } from '../version.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { runCommand } from './run.js';
 import { shardsCommand } from './shards.js';
 
 const program = new Command('sluice')
   .description('Ingest Alibaba Cloud SLS logstores into files and databases; stop it at any moment and lose nothing.')
   .version(VERSION)
   .exitOverride()
+  .addCommand(runCommand())
   .addCommand(emulatorCommand())
   .addCommand(shardsCommand())
   .addCommand(demoCommand());

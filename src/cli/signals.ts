@@ -2,8 +2,7 @@
 // "signal" without killing the test runner.
 
 import type { EventEmitter } from 'node:events';
-
-export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+import { STOP_SIGNALS } from '../lifecycle/stop-signals.js';
 
 /** Resolves with the first of `signals` that `emitter` (the process, by default) receives. */
 export function waitForSignal(

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, exitCodeFor } from '../../../src/cli/exit-codes.js';
+import type { RunOutcome, RunStats } from '../../../src/app/run-outcome.js';
+import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError } from '../../../src/cli/exit-codes.js';
+import { ConfigError } from '../../../src/config/config-error.js';
+import { SinkError } from '../../../src/sinks/sink-error.js';
 import { SlsError, networkError } from '../../../src/sls/errors.js';
 
 const answer = (status: number, code: string): SlsError => new SlsError({ status, code, message: code });
@@ -18,7 +21,37 @@ describe('exitCodeFor', () => {
     ['a busy server', answer(503, 'ServerBusy'), ExitCode.Unavailable],
     ['throttling', answer(403, 'ShardReadQuotaExceed'), ExitCode.Unavailable],
     ['a plain bug', new TypeError('x is undefined'), ExitCode.Internal],
+    ['a config the schema refuses', new ConfigError([{ key: 'pipeline.workers', message: 'expected a whole number' }]), ExitCode.Config],
+    ['a sink that gave up', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full' }), ExitCode.SinkFailed],
   ])('%s', (_what, error, code) => {
     expect(exitCodeFor(error)).toBe(code);
+  });
+});
+
+describe('exitCodeForOutcome', () => {
+  const stats = {} as RunStats;
+  const outcome = (reason: RunOutcome['reason'], error?: unknown): RunOutcome => ({ reason, stats, ...(error === undefined ? {} : { error }) });
+
+  it.each([
+    ['the end of an --until run', outcome('end'), ExitCode.Ok],
+    ['a clean drain', outcome('drained'), ExitCode.Ok],
+    ['the drain deadline', outcome('drain-timeout'), ExitCode.Interrupted],
+    ['a second signal', outcome('second-signal'), ExitCode.Interrupted],
+    ['a sink failure', outcome('fatal', new SinkError({ code: 'PermissionDenied', retryable: false, message: 'm' })), ExitCode.SinkFailed],
+    ['credentials refused mid-run', outcome('fatal', answer(401, 'SignatureNotMatch')), ExitCode.NoPermission],
+    ['the logstore deleted mid-run', outcome('fatal', answer(404, 'LogStoreNotExist')), ExitCode.Config],
+    ['SLS failing for too long', outcome('fatal', answer(503, 'ServerBusy')), ExitCode.Unavailable],
+    ['a bug', outcome('fatal', new TypeError('oops')), ExitCode.Internal],
+  ])('%s', (_what, ended, code) => {
+    expect(exitCodeForOutcome(ended)).toBe(code);
+    // What main.ts sees when `run` throws the outcome: the same code.
+    expect(exitCodeFor(new OutcomeError(ended))).toBe(code);
+  });
+
+  it('says, for an interrupted run, that the next run resumes; for a fatal one, what failed', () => {
+    expect(new OutcomeError(outcome('drain-timeout')).message).toMatch(/drain deadline.*next run resumes/);
+    expect(new OutcomeError(outcome('fatal', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full writing x' }))).message).toBe(
+      'disk full writing x',
+    );
   });
 });
