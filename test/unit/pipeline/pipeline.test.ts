@@ -61,6 +61,15 @@ describe('Pipeline', () => {
     expect(pipeline.stats()).toMatchObject({ acceptedRecords: 9, ackedRecords: 9, inFlightRecords: 0, peakInFlightRecords: 9, queuedChunks: 0, activeWorkers: 0 });
   });
 
+  it('gives the logs after an empty log group the cursor of their own group', async () => {
+    const { pipeline, sink } = setup();
+    pipeline.accept(pulled(0, 20n, [group('a', 1), group('none', 0), group('c', 2)]));
+    await pipeline.drain();
+    expect(sink.written.map((r) => [r.request_id, r.cursor, r.index])).toEqual([
+      ['a-0', encodeCursor(20n), 0], ['c-0', encodeCursor(22n), 0], ['c-1', encodeCursor(22n), 1],
+    ]);
+  });
+
   it("combines the chunks of many workers into one commit, without waiting for the linger", async () => {
     const { pipeline, sink } = setup({ workers: 4, chunkRecords: 10 });
     pipeline.accept(pulled(0, 0n, [group('a', 40)]));
@@ -187,6 +196,15 @@ describe('Pipeline', () => {
     expect(pipeline.watermark(0)).toBe(first.nextCursor);
     expect(ids(sink.written)).toEqual(range('a', 5));
     expect(sink.calls).toHaveLength(2);
+  });
+
+  it('does not leave an unhandled rejection when no one awaits `failed`', async () => {
+    const { pipeline, sink } = setup();
+    const fatal = new SinkError({ code: 'PermissionDenied', retryable: false, message: 'read-only file system' });
+    sink.failures.push(fatal);
+    pipeline.accept(pulled(0, 0n, [group('a', 3)]));
+    // Only drain() is awaited; an unhandled rejection of `failed` would fail this test run.
+    await expect(pipeline.drain()).rejects.toBe(fatal);
   });
 
   it('gives up on a sink that keeps failing after commitRetryTimeoutMs', async () => {
