@@ -115,3 +115,12 @@ function waitOn<T>(
     if (stream.readableEnded) onClose();
   });
 }
+
+/** The exit code (or signal), or a rejection that shows the output when the process is still running after `timeoutMs`. */
+export function exitWithin(cli: CliProcess, timeoutMs: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${timeoutMs} ms later; stderr: ${cli.stderr()}`)), timeoutMs);
+  });
+  return Promise.race([cli.exited, late]).finally(() => clearTimeout(timer));
+}

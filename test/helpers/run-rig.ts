@@ -51,8 +51,11 @@ export class RunRig {
 
   /**
    * Writes a config file for `sluice run` against the emulator and returns its path. The
-   * defaults keep every interval short (heartbeats every 150 ms, a 2 s group timeout,
-   * checkpoints every 200 ms) so that tests wait for events in milliseconds, not seconds.
+   * defaults keep the intervals short (heartbeats every 150 ms, checkpoints every 200 ms) so
+   * that tests wait for events in milliseconds, not seconds. The group timeout is long (10 s):
+   * on a loaded 2-core machine a run can miss heartbeats for a few seconds, and an expired
+   * consumer re-reads from its checkpoint, duplicates that at-least-once allows but that an
+   * exactly-once assertion would report. Tests that wait for a timeout set a shorter one.
    */
   writeConfig(overrides: ConfigOverrides = {}, name = 'sluice.yaml'): string {
     const config = {
@@ -66,7 +69,7 @@ export class RunRig {
         consumer: 'e2e-1',
         from: 'begin',
         heartbeatInterval: '150ms',
-        groupTimeout: '2s',
+        groupTimeout: '10s',
         checkpointInterval: '200ms',
         ...overrides.source,
       },
