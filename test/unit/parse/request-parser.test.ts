@@ -1,8 +1,8 @@
 // SLS log -> request record: every rule of the record shape a sink and its users rely on.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/parse/parse-error.js';
-import { createRequestParser, type RequestParser } from '../../../src/parse/request-parser.js';
+import { createRequestParser as createCompiled, type RequestParser, type RequestParserOptions } from '../../../src/parse/request-parser.js';
 import type { RecordPosition } from '../../../src/parse/request-record.js';
 import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
 import { decodeLogGroupList } from '../../../src/sls/codec/log-group-list-decoder.js';
@@ -15,9 +15,14 @@ function log(fields: Record<string, string>, extra: Partial<LogRecord> = {}): Lo
   return { time: TIME, timeNs: undefined, topic: 'nginx', source: '10.0.0.1', tags: {}, fields, group: 0, ...extra };
 }
 
-const all = createRequestParser({ fields: 'all' });
+/** Which way records are built: by compiled constructors (the default), or key by key. */
+let uncompiled = false;
 
-function parse(fields: Record<string, string>, extra: Partial<LogRecord> = {}, parser: RequestParser = all) {
+function createRequestParser(options: RequestParserOptions): RequestParser {
+  return createCompiled({ ...options, uncompiled });
+}
+
+function parse(fields: Record<string, string>, extra: Partial<LogRecord> = {}, parser = createRequestParser({ fields: 'all' })) {
   return parser.parse(log(fields, extra), AT);
 }
 
@@ -32,7 +37,15 @@ function parseError(run: () => unknown): ParseError {
   return error as ParseError;
 }
 
-describe('createRequestParser', () => {
+describe.each([
+  ['compiled per key sequence', false],
+  ['built key by key', true],
+])('createRequestParser, records %s', (_, keyByKey) => {
+  beforeAll(() => {
+    uncompiled = keyByKey;
+  });
+  const all = { parse: (entry: LogRecord, position: RecordPosition) => createRequestParser({ fields: 'all' }).parse(entry, position) };
+
   it('builds the record in the documented key order, as one NDJSON-ready object', () => {
     const record = parse(
       { remote_addr: '1.2.3.4', status: '404', request_uri: '/a/b?x=1', method: 'GET', request_id: 'r-1' },
@@ -233,5 +246,61 @@ describe('createRequestParser', () => {
       request_uri: '/caf%C3%A9?q=%E4%B8%AD%E6%96%87&q=ü', 城市: '杭州', ua: 'Müller/1.0',
       topic: 'web', source: '', tags: { __pack_id__: 'P-1' }, ...AT,
     });
+  });
+});
+
+describe('compiled record shapes', () => {
+  const compiled = (fields: RequestParserOptions['fields']) => createCompiled({ fields });
+  const keyByKey = (fields: RequestParserOptions['fields']) => createCompiled({ fields, uncompiled: true });
+
+  /** The records both ways, as JSON (key order included) and prototypes. */
+  function both(logs: readonly LogRecord[], fields: RequestParserOptions['fields'] = 'all') {
+    const [a, b] = [compiled(fields), keyByKey(fields)];
+    return logs.map((entry, index) => {
+      const position = { ...AT, index };
+      const fast = a.parse(entry, position);
+      const reference = b.parse(entry, position);
+      expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
+      return [JSON.stringify(fast), JSON.stringify(reference)];
+    });
+  }
+
+  const shapes: Array<Record<string, string>> = [
+    { method: 'GET', request_uri: '/a?x=1', status: '200', host: 'h' },
+    { request_uri: '/b', host: 'h2', extra: 'e' },
+    { status: '500' },
+    {},
+    { host: 'only', '7': 'integer-like', path: 'field path' },
+    { method: 'PUT', status: '204', a: '1', b: '2', c: '3', d: '4', e: '5', f: '6', g: '7', h: '8', i: '9', j: '10', k: '11', l: '12', m: '13', n: '14', o: '15', p: '16', q: '17', r: '18', s: '19', t: '20' },
+  ];
+
+  it('builds the same records as the key-by-key path, whatever the order shapes come in', () => {
+    const logs = Array.from({ length: 60 }, (_, i) =>
+      log(shapes[(i * 7) % shapes.length] as Record<string, string>, { tags: i % 3 === 0 ? {} : { g: String(i % 2) }, timeNs: i }),
+    );
+    for (const [fast, reference] of both(logs)) expect(fast).toBe(reference);
+    for (const [fast, reference] of both(logs, ['host', 'extra', 'k', '7', 'status'])) expect(fast).toBe(reference);
+  });
+
+  it('stores keys that look like code as plain keys, and runs none of it', () => {
+    const hostile = ['a"];globalThis.sluicePwned=1;//', "b'];globalThis.sluicePwned=1;//", 'c\\', 'd\u2028e', 'f\u2029', '\ud800', 'g\nh'];
+    const fields = Object.fromEntries(hostile.map((key, i) => [key, `v${i}`]));
+    const record = compiled('all').parse(log(fields), AT);
+    for (const [i, key] of hostile.entries()) expect(record[key]).toBe(`v${i}`);
+    expect((globalThis as Record<string, unknown>).sluicePwned).toBeUndefined();
+    expect(both([log(fields)])[0]?.[0]).toBe(both([log(fields)])[0]?.[1]);
+  });
+
+  it('builds a __proto__ field key by key, as an own value', () => {
+    const fields: Record<string, string> = { host: 'h' };
+    Object.defineProperty(fields, '__proto__', { value: 'p', enumerable: true });
+    const record = compiled('all').parse(log(fields), AT);
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toBe('p');
+  });
+
+  it('still parses logs of more shapes than it compiles', () => {
+    const logs = Array.from({ length: 300 }, (_, i) => log({ [`key_${i}`]: String(i), status: '200' }));
+    for (const [fast, reference] of both([...logs, ...logs])) expect(fast).toBe(reference);
   });
 });
