@@ -5,14 +5,21 @@
 // and resolves only then: that is what lets the pipeline ack, and checkpoint, the records in
 // it. A failed append truncates the file back to its length before the append, so the retry
 // of the same batch does not follow a torn half line (NDJSON readers would reject the file).
+//
+// The path may also name a FIFO or a device (/dev/null, /dev/full). Nothing written to those
+// may ever block a thread: exit waits for the threadpool, so a stuck write(2) there would keep
+// the process alive past its drain deadline, forever. A FIFO is written through a PipeWriter,
+// and everything else is opened O_NONBLOCK.
 
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
 import { Serial } from '../serial.js';
 import type { SinkHealth } from '../sink.js';
 import { fileError, type FileRole } from './fs-error.js';
+import { PipeWriter } from './pipe-writer.js';
 import { rotatedPath, rotationDue, type RotationPolicy } from './rotation.js';
 
 /** The two calls whose failures matter most and that the kernel will not fail on demand. */
@@ -27,6 +34,10 @@ const NODE_IO: FileIo = {
   write: async (handle, buffer, offset, length) => (await handle.write(buffer, offset, length, null)).bytesWritten,
   truncate: (handle, length) => handle.truncate(length),
 };
+
+// 'a', plus O_NONBLOCK: ignored for regular files, it turns a write that would block on a device
+// (a terminal stopped with ^S) into an error (EAGAIN) instead of a thread blocked for good.
+const FILE_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
 
 export interface AppendFileOptions extends FileRole {
   path: string;
@@ -49,11 +60,14 @@ export class AppendFile {
   readonly #serial = new Serial();
   #state: 'new' | 'open' | 'closed' = 'new';
   #closing: Promise<void> | undefined;
-  #handle: FileHandle | undefined;
+  #output: FileHandle | PipeWriter | undefined;
   #size = 0;
   #openedAt = 0;
-  /** Regular files can be cut back after a failed append; devices and pipes (/dev/full) cannot. */
-  #truncatable = false;
+  /**
+   * Regular files are synced and can be cut back after a failed append. Devices and pipes
+   * (/dev/null, a FIFO) have nothing to sync (fdatasync fails with EINVAL) nor a length to restore.
+   */
+  #regular = false;
   /** Length to cut the file back to before anything else, when cutting back after a failure failed too. */
   #tornAt: number | undefined;
   /** Why the last append failed; cleared by the next one that succeeds. */
@@ -72,7 +86,7 @@ export class AppendFile {
   async open(): Promise<void> {
     if (this.#state === 'closed') throw closedError(this.#name);
     if (this.#state === 'open') return;
-    await this.#openHandle();
+    await this.#openOutput();
     this.#openedAt = this.#now();
     this.#state = 'open';
   }
@@ -90,8 +104,8 @@ export class AppendFile {
     // Refuse new appends at once; the ones queued before still complete.
     this.#state = 'closed';
     this.#closing ??= this.#serial.run(async () => {
-      const handle = this.#handle;
-      if (handle !== undefined) await this.#closeHandle(handle);
+      const output = this.#output;
+      if (output !== undefined) await this.#closeOutput(output);
     });
     return this.#closing;
   }
@@ -108,15 +122,16 @@ export class AppendFile {
     if (signal?.aborted) throw abortedError(this.#name, signal);
     if (buffer.length === 0) return;
     try {
-      // No handle here means a rotation failed half way: open the file again and, as its
-      // age still counts from when it was first opened, retry the rotation.
-      let handle = this.#handle ?? (await this.#openHandle());
+      // No output here means a rotation failed half way, or a pipe write failed: open the file
+      // again and, as its age still counts from when it was first opened, retry the rotation.
+      let output = this.#output ?? (await this.#openOutput());
       const now = this.#now();
       const current = { size: this.#size, openedAt: this.#openedAt };
       if (this.#rotate !== undefined && rotationDue(this.#rotate, current, buffer.length, now)) {
-        handle = await this.#rotateTo(handle, now);
+        output = await this.#rotateTo(output, now);
       }
-      await this.#appendDurably(handle, buffer);
+      if (output instanceof PipeWriter) await this.#appendToPipe(output, buffer, signal);
+      else await this.#appendDurably(output, buffer);
       this.#failure = undefined;
     } catch (error) {
       this.#failure = (error as Error).message;
@@ -124,44 +139,63 @@ export class AppendFile {
     }
   }
 
-  async #openHandle(): Promise<FileHandle> {
+  async #openOutput(): Promise<FileHandle | PipeWriter> {
     try {
       await mkdir(dirname(this.path), { recursive: true });
-      const handle = await open(this.path, 'a');
-      try {
-        const stat = await handle.stat();
-        // A new file's name is durable only once its directory is synced: without this, a
-        // crash could lose the whole file even though every append in it was fdatasync'd.
-        if (stat.isFile() && stat.size === 0) await syncDirectory(dirname(this.path));
-        this.#truncatable = stat.isFile();
-        this.#size = stat.size;
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
-      this.#handle = handle;
-      return handle;
+      // Looked at before opening, as a FileHandle cannot hand its fd over to a PipeWriter. A
+      // path that changes kind in between is still never written blocking: see FILE_FLAGS.
+      const output = (await isFifo(this.path)) ? await this.#openPipe() : await this.#openFile();
+      this.#output = output;
+      return output;
     } catch (error) {
       throw fileError(error, 'opening', this.path, this.#role);
     }
   }
 
-  // Every append was fdatasync'd before it resolved, so closing has nothing left to flush.
-  async #closeHandle(handle: FileHandle): Promise<void> {
-    this.#handle = undefined;
+  async #openPipe(): Promise<PipeWriter> {
+    const pipe = await PipeWriter.open(this.path);
+    this.#regular = false;
+    this.#size = 0;
+    return pipe;
+  }
+
+  async #openFile(): Promise<FileHandle> {
+    const handle = await open(this.path, FILE_FLAGS, 0o666);
     try {
-      await this.#repair(handle);
+      const stats = await handle.stat();
+      // A new file's name is durable only once its directory is synced: without this, a
+      // crash could lose the whole file even though every append in it was fdatasync'd.
+      if (stats.isFile() && stats.size === 0) await syncDirectory(dirname(this.path));
+      this.#regular = stats.isFile();
+      this.#size = stats.size;
+      return handle;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  // Every append was fdatasync'd (or taken by the pipe) before it resolved, so closing has
+  // nothing left to flush.
+  async #closeOutput(output: FileHandle | PipeWriter): Promise<void> {
+    this.#output = undefined;
+    if (output instanceof PipeWriter) {
+      output.close();
+      return;
+    }
+    try {
+      await this.#repair(output);
     } finally {
       // Released even when the repair failed: #tornAt stays set, and the next open retries it.
-      await handle.close().catch((error: unknown) => {
+      await output.close().catch((error: unknown) => {
         throw fileError(error, 'closing', this.path, this.#role);
       });
     }
   }
 
   /** Closes the full file, renames it aside, and opens a new, empty one under the same path. */
-  async #rotateTo(handle: FileHandle, now: number): Promise<FileHandle> {
-    await this.#closeHandle(handle);
+  async #rotateTo(output: FileHandle | PipeWriter, now: number): Promise<FileHandle | PipeWriter> {
+    await this.#closeOutput(output);
     try {
       const target = await rotatedPath(this.path, now);
       await rename(this.path, target);
@@ -172,7 +206,7 @@ export class AppendFile {
     } catch (error) {
       throw fileError(error, 'rotating', this.path, this.#role);
     }
-    const fresh = await this.#openHandle();
+    const fresh = await this.#openOutput();
     this.#openedAt = now;
     return fresh;
   }
@@ -186,7 +220,7 @@ export class AppendFile {
         if (written <= 0) throw Object.assign(new Error('write() made no progress'), { code: 'EIO' });
         offset += written;
       }
-      await handle.datasync();
+      if (this.#regular) await handle.datasync();
     } catch (error) {
       await this.#cutBack(handle, before);
       throw fileError(error, 'writing', this.path, this.#role);
@@ -194,10 +228,24 @@ export class AppendFile {
     this.#size = before + buffer.length;
   }
 
+  /** A pipe's append is done once the pipe has taken it; unlike a file's, a drain deadline can abort it. */
+  async #appendToPipe(pipe: PipeWriter, buffer: Buffer, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await pipe.write(buffer, signal);
+    } catch (error) {
+      // The writer is destroyed: the next append opens the FIFO again (a new reader starts
+      // afresh). What part of the buffer the reader got cannot be taken back from a pipe.
+      await this.#closeOutput(pipe);
+      if (signal?.aborted === true) throw abortedError(this.#name, signal);
+      throw fileError(error, 'writing', this.path, this.#role);
+    }
+    this.#size += buffer.length;
+  }
+
   /** After a failed append: remove whatever part of it reached the file. */
   async #cutBack(handle: FileHandle, length: number): Promise<void> {
     // A device or pipe has no length to restore; the append's own error is the one to report.
-    if (!this.#truncatable) return;
+    if (!this.#regular) return;
     try {
       await this.#io.truncate(handle, length);
       this.#size = length;
@@ -221,6 +269,16 @@ export class AppendFile {
     }
     this.#size = this.#tornAt;
     this.#tornAt = undefined;
+  }
+}
+
+async function isFifo(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFIFO();
+  } catch (error) {
+    // Not there yet: open() creates a regular file.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
 

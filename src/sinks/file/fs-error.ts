@@ -39,6 +39,9 @@ function verdict(errno: string | undefined, path: string, role: FileRole): Verdi
       return { code: 'DiskFull', reason: 'disk full', retryable: true, advice: `free space ${elsewhere}` };
     case 'EFBIG':
       return { code: 'FileTooLarge', reason: 'file too large', retryable: false, advice: 'the file reached the size limit of its file system or process: set sink.rotate.maxBytes' };
+    case 'ENXIO': // opening a FIFO (non-blocking) that no process has open for reading
+    case 'EPIPE': // writing a FIFO whose reader has gone
+      return { code: 'NoReader', reason: 'no process is reading the pipe', retryable: true, advice: `start the program that reads ${path} ${elsewhere}` };
     case 'EMFILE':
     case 'ENFILE':
       return { code: 'TooManyOpenFiles', reason: 'too many open files', retryable: true, advice: 'raise the open-files limit (ulimit -n)' };
