@@ -67,6 +67,8 @@ export class Checkpointer {
    * Writes `cursor` as the checkpoint of `shard`, unless the group already holds that
    * position or a later one: a checkpoint only moves forward, so a watermark left over from
    * an earlier hold of the shard can never pull back what another consumer committed since.
+   * "Already holds" is what this consumer knows: call it for a hold only after read() (the
+   * source commits a shard only once its puller has started, which reads it).
    * `always` writes even an equal value (ending a readonly shard: the write is what tells
    * the server the shard is finished).
    */

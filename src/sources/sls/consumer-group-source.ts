@@ -9,6 +9,19 @@
 // finished. Here a checkpoint is only ever an acked watermark; a shard taken away is
 // stopped, its acks awaited and committed while it is still reported, and only then given
 // back; heartbeats go on through the whole drain until close().
+//
+// Ownership, the one rule every part follows: a shard is ours to read from the heartbeat
+// answer that grants it (#take) until the source decides otherwise: an answer that no longer
+// grants it (#release), a checkpoint write the server refuses or this consumer's expiry
+// (#drop), or the end of pulling (stopPulling). Each of these stops the shard's puller
+// before it awaits anything, so the puller's signal says whether the shard may be read: it
+// aborts the moment that ends. Answers can arrive later (a checkpoint read, a cursor, a pull
+// sent just before), and nothing acts on them: Retrier.call drops an answer to an aborted
+// call, and the puller checks its signal once more before it starts reading. A shard's acks
+// are committed only while it is held (reported) and once its puller has `started`, i.e.
+// read the group's checkpoint in this hold: before that, a watermark the pipeline still has
+// from an earlier hold of the shard (before another consumer moved the checkpoint on) would
+// be written over the newer checkpoint.
 
 import type { Logger } from 'pino';
 import type { BackoffOptions } from '../../pipeline/backoff.js';
@@ -17,7 +30,7 @@ import type { SlsClient } from '../../sls/client.js';
 import type { CompressType } from '../../sls/types.js';
 import type { Source, SourceEnd, SourceStats } from '../source.js';
 import { abortable, repeat } from './abortable.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, type CommitOutcome } from './checkpointer.js';
 import { ensureConsumerGroup } from './group-setup.js';
 import { Heartbeat } from './heartbeat.js';
 import { PauseGate } from './pause-gate.js';
@@ -161,7 +174,7 @@ export class ConsumerGroupSource implements Source {
   }
 
   async commitCheckpoints(): Promise<void> {
-    const results = await Promise.allSettled([...this.#held.keys()].map((shard) => this.#checkpointer.commitWatermark(shard)));
+    const results = await Promise.allSettled([...this.#held.keys()].map((shard) => this.#commitAcked(shard)));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
   }
@@ -242,7 +255,7 @@ export class ConsumerGroupSource implements Source {
     this.#log.info({ shard }, `shard ${shard} is assigned elsewhere now: committing what was acked, then giving it back`);
     try {
       await abortable(this.#options.acks.settled(shard), this.#lifetime.signal);
-      await this.#checkpointer.commitWatermark(shard);
+      await this.#commitAcked(shard);
     } catch (error) {
       if (!this.#lifetime.signal.aborted) this.#fail(error);
     } finally {
@@ -255,6 +268,8 @@ export class ConsumerGroupSource implements Source {
   /** A readonly shard read to its end: once its batches are acked, commit the end cursor, which marks it over for the group (§15). */
   async #finishReadonly(shard: number, end: string, signal: AbortSignal): Promise<void> {
     await abortable(this.#options.acks.settled(shard), signal);
+    // The hold may have ended in the moment between the acks settling and this step running.
+    signal.throwIfAborted();
     // Written even when nothing was ever read from the shard: without it the group never releases it.
     if ((await this.#checkpointer.commit(shard, end, true)) === 'committed') {
       this.#log.info({ shard, checkpoint: end }, `shard ${shard} is readonly and read to its end: committed its end cursor, so the group releases it`);
@@ -262,7 +277,13 @@ export class ConsumerGroupSource implements Source {
   }
 
   async #commitChanged(): Promise<void> {
-    await Promise.all([...this.#held.keys()].map((shard) => this.#checkpointer.commitWatermark(shard)));
+    await Promise.all([...this.#held.keys()].map((shard) => this.#commitAcked(shard)));
+  }
+
+  /** Commits the acked watermark of a held shard, once its puller has started (see the ownership rule above). */
+  #commitAcked(shard: number): Promise<CommitOutcome> {
+    if (this.#held.get(shard)?.started !== true) return Promise.resolve('unchanged');
+    return this.#checkpointer.commitWatermark(shard);
   }
 
   /** The server says a shard is not ours: stop it and stop reporting it, without a commit (it would be refused). */

@@ -43,7 +43,10 @@ export class Retrier {
    * Runs `attempt` until it succeeds. A retryable or throttled SlsError waits (backoff) and
    * tries again, until `timeoutMs` has passed since the first try: then that error is thrown.
    * Anything else is thrown at once, for the caller to decide. When `signal` aborts, the
-   * wait ends and the signal's reason is thrown (a call in flight still runs to its answer).
+   * wait ends and the signal's reason is thrown. A call in flight still runs to its answer,
+   * but an answer that arrives after the abort is dropped and the reason thrown instead:
+   * whoever aborted has moved on (the shard was given away, the run stopped), and a caller
+   * that went on with a late answer would act for something that has ended.
    */
   async call<T>(what: string, attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
     const backoff = new Backoff(this.#backoff);
@@ -51,7 +54,9 @@ export class Retrier {
     for (;;) {
       signal.throwIfAborted();
       try {
-        return await attempt();
+        const answer = await attempt();
+        signal.throwIfAborted();
+        return answer;
       } catch (error) {
         if (!(error instanceof SlsError) || !(error.retryable || error.throttled) || signal.aborted) throw error;
         const failingMs = this.#now() - started;

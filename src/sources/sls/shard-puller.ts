@@ -2,6 +2,13 @@
 // the pipeline, repeat. The pull position lives only here, in memory; what the group's
 // checkpoint says comes only from the pipeline's acks (see checkpointer.ts), so a crash
 // re-reads from the last durable position and never skips.
+//
+// A puller acts only while its shard is held (the ownership rule, consumer-group-source.ts).
+// Its signal aborts when the hold ends; every SLS call it makes goes through Retrier.call,
+// which neither sends a request nor returns an answer once the signal has aborted, so no
+// batch is accepted after that; and its one commit (a readonly shard's end) checks the hold
+// again after waiting for the acks. A shard given away while its start cursor is being
+// resolved is never read, and `started` stays false: nothing is committed for that hold.
 
 import type { Logger } from 'pino';
 import { sleep } from '../../pipeline/backoff.js';
@@ -63,6 +70,7 @@ export class ShardPuller {
   readonly #controller = new AbortController();
   #cursor = '';
   #caughtUp = false;
+  #started = false;
   #done = false;
   #running = true;
   /** Set once ListShards showed the shard readonly: from then on, a caught-up pull means its end. */
@@ -81,6 +89,15 @@ export class ShardPuller {
   /** No new PullLogs; an answer in flight is dropped (never accepted). */
   stop(): void {
     this.#controller.abort(new Error(`shard ${this.shard}: pulling stopped`));
+  }
+
+  /**
+   * The start cursor is resolved, the group's checkpoint read, while the shard was held: from
+   * here on the shard is read, and its acks may be committed (before, the checkpointer does
+   * not know what the group holds, so a forward-only write has nothing to compare with).
+   */
+  get started(): boolean {
+    return this.#started;
   }
 
   /** Read to its stop (or a readonly shard's end). */
@@ -108,8 +125,11 @@ export class ShardPuller {
     const signal = this.#controller.signal;
     try {
       const start = await bounds.start(this.shard, signal);
-      this.#cursor = start.cursor;
       let stop = await bounds.stop(this.shard, signal);
+      // Reading begins only under a live hold, checked after the last await of the start.
+      signal.throwIfAborted();
+      this.#cursor = start.cursor;
+      this.#started = true;
       log.info({ shard: this.shard, cursor: start.cursor, origin: start.origin, stop }, `shard ${this.shard}: reading from ${start.origin}`);
       for (;;) {
         stop = await this.#settle(stop, signal);
@@ -142,14 +162,13 @@ export class ShardPuller {
     const cursor = this.#cursor;
     let result: PullResult;
     try {
+      // Stopped while the answer was on its way: the retrier drops it, so nothing is accepted after stop().
       result = await retrier.call(`PullLogs ${logstore}/${this.shard}`, () => client.pullLogs(logstore, this.shard, { cursor, count, endCursor, compression }), signal);
     } catch (error) {
       if (!(error instanceof SlsError && sameCode(error.code, 'InvalidCursor'))) throw error;
       await this.#restartAtBegin(cursor, signal);
       return false;
     }
-    // Stopped while the answer was on its way: drop it, so nothing is accepted after stop().
-    signal.throwIfAborted();
     counters.pulls += 1;
     counters.pulledLogGroups += result.count;
     counters.pulledBytes += result.rawSize;

@@ -76,4 +76,15 @@ describe('Retrier', () => {
     await expect(result).rejects.toBe(reason);
     expect(call).toHaveBeenCalledTimes(1);
   });
+
+  it('drops an answer that arrives after the signal aborted, throwing the signal reason instead', async () => {
+    const { retrier: r } = retrier();
+    const controller = new AbortController();
+    const reason = new Error('shard 2: pulling stopped');
+    let answer: (value: string) => void = () => undefined;
+    const result = r.call('GetCheckPoint access/g/2', () => new Promise<string>((resolve) => (answer = resolve)), controller.signal);
+    controller.abort(reason);
+    answer('MTcw');
+    await expect(result).rejects.toBe(reason);
+  });
 });
