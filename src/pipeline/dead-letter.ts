@@ -2,16 +2,10 @@
 // logs that could not become records are written there, durably, with the reason, and only
 // then acked, so a checkpoint never passes a log that is neither in a sink nor there.
 
-import type { RecordPosition } from '../parse/request-record.js';
-import type { LogRecord } from '../sls/types.js';
+import type { DeadLetterEntry } from '../sinks/dead-letter.js';
 
-export interface DeadLetterEntry {
-  /** Why the log is not in the sink, e.g. `status "abc" is not an HTTP status`. */
-  reason: string;
-  position: RecordPosition;
-  /** The log as read from SLS (empty for a batch that could not be decoded at all). */
-  log: Pick<LogRecord, 'time' | 'timeNs' | 'topic' | 'source' | 'tags' | 'fields'>;
-}
+// One definition, the file's; the pipeline names it here, next to the writer it is given to.
+export type { DeadLetterEntry };
 
 export interface DeadLetterWriter {
   /** Resolves once `entries` are durable; rejects with a SinkError. */

@@ -4,22 +4,21 @@
 
 import type { Logger } from 'pino';
 import type { RecordPosition } from '../parse/request-record.js';
+import type { LogRecord } from '../sls/types.js';
 import { AppendFile, type FileIo } from './file/append-file.js';
 import { encodeNdjson } from './ndjson.js';
 import type { SinkHealth } from './sink.js';
 
 /** A record given up on: why, where it was read, and the SLS log as it arrived. */
 export interface DeadLetterEntry {
+  /** Why the log is not in the sink, e.g. `status "abc" is not an HTTP status`. */
   reason: string;
   position: RecordPosition;
-  log: {
-    time: number;
-    timeNs?: number;
-    topic: string;
-    source: string;
-    tags: Record<string, string>;
-    fields: Record<string, string>;
-  };
+  /**
+   * The log as read from SLS (empty for a batch that could not be decoded at all); its group
+   * index is left out, as `position` already says where it was read.
+   */
+  log: Omit<LogRecord, 'group'>;
 }
 
 export interface DeadLetterFileOptions {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeadLetterFile, type DeadLetterEntry } from '../../src/sinks/dead-letter.js';
 import type { FileIo } from '../../src/sinks/file/append-file.js';
 import { SinkError } from '../../src/sinks/sink-error.js';
+import { ioError, realWrite, tornWrite } from '../helpers/sink-failure.js';
 
 const log = pino({ level: 'silent' });
 const NOW = Date.UTC(2026, 10, 21, 10, 15, 0, 250);
@@ -101,10 +102,9 @@ describe('dead-letter file', () => {
     let fail = false;
     const io: Partial<FileIo> = {
       write: async (handle, buffer, offset, length) => {
-        if (!fail) return (await handle.write(buffer, offset, length, null)).bytesWritten;
+        if (!fail) return realWrite(handle, buffer, offset, length);
         fail = false;
-        await handle.write(buffer, offset, 10, null);
-        throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        return tornWrite(handle, buffer, offset, 10, ioError('EIO'));
       },
     };
     const file = new DeadLetterFile({ path, log, io });

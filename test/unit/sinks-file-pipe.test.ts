@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppendFile } from '../../src/sinks/file/append-file.js';
-import { SinkError } from '../../src/sinks/sink-error.js';
+import { rejection } from '../helpers/sink-failure.js';
 
 const log = pino({ level: 'silent' });
 /** Far beyond a pipe's 64 KiB buffer: a write of it cannot finish unless someone reads. */
@@ -53,15 +53,6 @@ function byteArrived(fd: number): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
     throw error;
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection, but the call succeeded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SinkError);
-  return error as SinkError;
 }
 
 /** Everything written into the FIFO until its last writer closes it. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../src/parse/request-record.js';
 import type { FileIo } from '../../src/sinks/file/append-file.js';
 import { FileSink } from '../../src/sinks/file/sink.js';
-import { SinkError } from '../../src/sinks/sink-error.js';
+import { ioError, realWrite, rejection, tornWrite } from '../helpers/sink-failure.js';
 
 const log = pino({ level: 'silent' });
 
@@ -38,15 +38,6 @@ async function lines(path: string): Promise<unknown[]> {
   if (text === '') return [];
   expect(text.endsWith('\n')).toBe(true);
   return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection, but the call succeeded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SinkError);
-  return error as SinkError;
 }
 
 let dir: string;
@@ -241,10 +232,10 @@ describe('file sink: write errors', () => {
     let failNext = false;
     const io: Partial<FileIo> = {
       write: async (handle, buffer, offset, length) => {
-        if (!failNext) return (await handle.write(buffer, offset, length, null)).bytesWritten;
-        if (offset === 0) return (await handle.write(buffer, 0, Math.ceil(length / 2), null)).bytesWritten;
+        if (!failNext) return realWrite(handle, buffer, offset, length);
+        if (offset === 0) return realWrite(handle, buffer, 0, Math.ceil(length / 2));
         failNext = false;
-        throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        throw ioError('EIO', 'EIO: i/o error, write');
       },
     };
     const sink = new FileSink({ path, log, io });
@@ -268,15 +259,14 @@ describe('file sink: write errors', () => {
     let failTruncates = 0;
     const io: Partial<FileIo> = {
       write: async (handle, buffer, offset, length) => {
-        if (failWrites === 0) return (await handle.write(buffer, offset, length, null)).bytesWritten;
+        if (failWrites === 0) return realWrite(handle, buffer, offset, length);
         failWrites -= 1;
-        await handle.write(buffer, offset, Math.ceil(length / 2), null);
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return tornWrite(handle, buffer, offset, Math.ceil(length / 2), ioError('ENOSPC', 'ENOSPC: no space left on device, write'));
       },
       truncate: async (handle, length) => {
         if (failTruncates === 0) return handle.truncate(length);
         failTruncates -= 1;
-        throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+        throw ioError('EIO', 'EIO: i/o error, ftruncate');
       },
     };
     const sink = new FileSink({ path, log, io });
@@ -300,13 +290,12 @@ describe('file sink: write errors', () => {
     let fail = true;
     const io: Partial<FileIo> = {
       write: async (handle, buffer, offset, length) => {
-        if (!fail) return (await handle.write(buffer, offset, length, null)).bytesWritten;
-        await handle.write(buffer, offset, 7, null);
-        throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        if (!fail) return realWrite(handle, buffer, offset, length);
+        return tornWrite(handle, buffer, offset, 7, ioError('EIO'));
       },
       truncate: async (handle, length) => {
         if (!fail) return handle.truncate(length);
-        throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        throw ioError('EIO');
       },
     };
     let now = 0;

@@ -4,8 +4,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/parse/request-record.js';
 import { NullSink } from '../../src/sinks/null/sink.js';
-import { SinkError } from '../../src/sinks/sink-error.js';
 import { StdoutSink } from '../../src/sinks/stdout/sink.js';
+import { rejection } from '../helpers/sink-failure.js';
 
 const log = pino({ level: 'silent' });
 
@@ -17,15 +17,6 @@ function records(from: number, count: number): RequestRecord[] {
     cursor: 'MTA=',
     index: from + i,
   }));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection, but the call succeeded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SinkError);
-  return error as SinkError;
 }
 
 /** Whether `promise` has settled once pending I/O callbacks have run. */

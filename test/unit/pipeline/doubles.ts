@@ -1,5 +1,5 @@
 // Test doubles of the pipeline's own interfaces (a sink or dead-letter file whose writes the
-// test controls) and pulled batches built with the real encoder.
+// test controls), pulled batches built with the real encoder, and a look at a promise's state.
 
 import { encodeCursor } from '../../../src/sls/cursor.js';
 import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
@@ -77,4 +77,12 @@ export function pulled(shard: number, at: bigint, groups: readonly LogGroupInput
     logGroups: groups.length,
     rawSize: logGroupList.length,
   };
+}
+
+/** Settles to 'resolved', 'rejected' or 'pending' once pending callbacks ran. */
+export async function state(promise: Promise<unknown>): Promise<string> {
+  let result = 'pending';
+  void promise.then(() => (result = 'resolved'), () => (result = 'rejected'));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return result;
 }

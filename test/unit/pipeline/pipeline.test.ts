@@ -11,7 +11,7 @@ import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.j
 import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
 import { SinkError } from '../../../src/sinks/sink-error.js';
 import { encodeCursor } from '../../../src/sls/cursor.js';
-import { ControlledTarget, group, pulled } from './doubles.js';
+import { ControlledTarget, group, pulled, state } from './doubles.js';
 
 const LONG = 60_000;
 
@@ -35,13 +35,6 @@ function setup(options: Partial<PipelineOptions> = {}) {
 
 const ids = (records: readonly RequestRecord[]): unknown[] => records.map((record) => record.request_id);
 const unavailable = (): SinkError => new SinkError({ code: 'Unavailable', retryable: true, message: 'down for a moment' });
-
-async function state(promise: Promise<unknown>): Promise<string> {
-  let result = 'pending';
-  void promise.then(() => (result = 'resolved'), () => (result = 'rejected'));
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return result;
-}
 
 describe('Pipeline', () => {
   it('delivers every record once with its position, and moves the watermark to the last nextCursor', async () => {

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SinkBatcher, type SinkBatcherOptions } from '../../../src/pipeline/sink-batcher.js';
 import { SinkError } from '../../../src/sinks/sink-error.js';
-import { ControlledTarget } from './doubles.js';
+import { ControlledTarget, state } from './doubles.js';
 import { capturedLog } from './logs.js';
 
 const LONG = 60_000;
@@ -30,14 +30,6 @@ function batcher(target: ControlledTarget<number>, options: Partial<SinkBatcherO
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 const unavailable = (): SinkError => new SinkError({ code: 'Unavailable', retryable: true, message: 'down for a moment', cause: new Error('ECONNREFUSED') });
 const diskGone = (): SinkError => new SinkError({ code: 'PermissionDenied', retryable: false, message: 'cannot write' });
-
-/** Settles to 'resolved', 'rejected' or 'pending' once pending callbacks ran. */
-async function state(promise: Promise<unknown>): Promise<string> {
-  let result = 'pending';
-  void promise.then(() => (result = 'resolved'), () => (result = 'rejected'));
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return result;
-}
 
 afterEach(() => {
   vi.useRealTimers();
