@@ -3,12 +3,12 @@
 
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import type { SlsClient } from '../../../src/sls/client.js';
 import { offsetCursor } from '../../../src/sls/cursor.js';
 import { Checkpointer } from '../../../src/sources/sls/checkpointer.js';
 import { Retrier } from '../../../src/sources/sls/retry.js';
-import { clientFor } from './harness.js';
+import { type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
@@ -16,14 +16,10 @@ let client: SlsClient;
 const log = pino({ level: 'silent' });
 const never = new AbortController().signal;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ shards: 2, generate: 20_000 });
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  client.close();
-  await emulator.close();
-});
+let rig: SourceRig;
+
+beforeAll(async () => ({ emulator, client, rig } = await startSetup({ shards: 2, generate: 20_000 })));
+afterAll(() => rig.stop());
 
 async function setup(group: string): Promise<{ checkpointer: Checkpointer; lost: number[]; begin: string }> {
   const logstore = emulator.logstore;

@@ -3,26 +3,18 @@
 // oldest data with a warning that says so.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import type { SlsClient } from '../../../src/sls/client.js';
 import { decodeCursor } from '../../../src/sls/cursor.js';
-import { captureLog, clientFor, expectExactlyOnce, SourceRig } from './harness.js';
+import { captureLog, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
 let client: SlsClient;
 let rig: SourceRig;
 
-beforeEach(async () => {
-  emulator = await startEmulator({ shards: 4, generate: 20_000 });
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
-});
-afterEach(async () => {
-  await rig.closeAll();
-  client.close();
-  await emulator.close();
-});
+beforeEach(async () => ({ emulator, client, rig } = await startSetup({ shards: 4, generate: 20_000 })));
+afterEach(() => rig.stop());
 
 describe('retries', () => {
   it('10% 5xx, throttling and connection resets on every call: every record arrives once, and the checkpoints land', async () => {

@@ -5,11 +5,11 @@
 // whose GetCheckPoint requests wait for the test (the emulator answers them once sent).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { SlsClient } from '../../../src/sls/client.js';
 import type { CheckpointInfo } from '../../../src/sls/types.js';
 import type { ConsumerGroupSource } from '../../../src/sources/sls/consumer-group-source.js';
-import { captureLog, clientFor, eventually, expectExactlyOnce, KEY, SourceRig } from './harness.js';
+import { captureLog, eventually, expectExactlyOnce, KEY, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 /** A client whose GetCheckPoint requests are sent only while the gate is open. */
@@ -36,22 +36,18 @@ class CheckpointReadGate extends SlsClient {
 }
 
 let emulator: RunningEmulator;
-let client: SlsClient;
 let gated: CheckpointReadGate;
 let rig: SourceRig;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ shards: 4, generate: 10_000 });
-  client = clientFor(emulator);
+  ({ emulator, rig } = await startSetup({ shards: 4, generate: 10_000 }));
   gated = new CheckpointReadGate({ endpoint: emulator.url, project: emulator.project, credentials: KEY });
-  rig = new SourceRig(emulator, client);
 });
 afterEach(async () => {
   gated.open();
   await rig.closeAll();
   gated.close();
-  client.close();
-  await emulator.close();
+  await rig.stop();
 });
 
 /** Every held shard has read up to the end of what is stored. */

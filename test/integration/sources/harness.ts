@@ -4,7 +4,7 @@
 
 import pino, { type Logger } from 'pino';
 import { expect, vi } from 'vitest';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { SlsClient } from '../../../src/sls/client.js';
 import { decodeCursor } from '../../../src/sls/cursor.js';
 import { ConsumerGroupSource, type ConsumerGroupSourceOptions } from '../../../src/sources/sls/consumer-group-source.js';
@@ -22,6 +22,20 @@ export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
 
 export function clientFor(emulator: RunningEmulator): SlsClient {
   return new SlsClient({ endpoint: emulator.url, project: emulator.project, credentials: KEY });
+}
+
+/** An emulator, a client for it and a rig over both: what each test file starts with. */
+export interface SourceSetup {
+  emulator: RunningEmulator;
+  client: SlsClient;
+  rig: SourceRig;
+}
+
+/** Starts an emulator with `options`; `rig.stop()` closes the rig's sources, the client and the emulator. */
+export async function startSetup(options: Parameters<typeof startEmulator>[0]): Promise<SourceSetup> {
+  const emulator = await startEmulator(options);
+  const client = clientFor(emulator);
+  return { emulator, client, rig: new SourceRig(emulator, client) };
 }
 
 /** Log lines as objects, for tests that check what was said. */
@@ -72,6 +86,13 @@ export class SourceRig {
 
   async closeAll(): Promise<void> {
     await Promise.all(this.#sources.splice(0).map((source) => source.close()));
+  }
+
+  /** Sources first: they still talk to the emulator through the client while closing. */
+  async stop(): Promise<void> {
+    await this.closeAll();
+    this.client.close();
+    await this.emulator.close();
   }
 
   /** An admin call (`/_emulator/<path>`); resolves with its JSON answer. */

@@ -3,25 +3,16 @@
 // the commits that follow; close() ends it all and may be called twice.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
-import type { SlsClient } from '../../../src/sls/client.js';
-import { clientFor, eventually, expectExactlyOnce, SourceRig } from './harness.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
-let client: SlsClient;
 let rig: SourceRig;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ shards: 4, generate: 10_000 });
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
-});
+beforeAll(async () => ({ emulator, rig } = await startSetup({ shards: 4, generate: 10_000 })));
 afterEach(() => rig.closeAll());
-afterAll(async () => {
-  client.close();
-  await emulator.close();
-});
+afterAll(() => rig.stop());
 
 const calls = (name: string): number => emulator.stats().calls[name] ?? 0;
 

@@ -3,25 +3,15 @@
 // or read twice. A consumer the server has expired drops its shards, says so, and registers again.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
-import type { SlsClient } from '../../../src/sls/client.js';
-import { captureLog, clientFor, eventually, expectExactlyOnce, SourceRig } from './harness.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { captureLog, eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
-let client: SlsClient;
 let rig: SourceRig;
 
-beforeEach(async () => {
-  emulator = await startEmulator({ shards: 4, generate: 20_000 });
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
-});
-afterEach(async () => {
-  await rig.closeAll();
-  client.close();
-  await emulator.close();
-});
+beforeEach(async () => ({ emulator, rig } = await startSetup({ shards: 4, generate: 20_000 })));
+afterEach(() => rig.stop());
 
 describe('two consumers in one group', () => {
   it('split the shards 2/2; stopping one moves its shards to the other with nothing lost or repeated', async () => {

@@ -3,27 +3,19 @@
 
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import type { SlsClient } from '../../../src/sls/client.js';
 import { createSource, SOURCE_TYPES } from '../../../src/sources/registry.js';
 import type { SlsSourceConfig } from '../../../src/sources/sls/index.js';
-import { captureLog, clientFor, expectExactlyOnce, KEY, SourceRig } from './harness.js';
+import { captureLog, expectExactlyOnce, KEY, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
 let client: SlsClient;
 let rig: SourceRig;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ shards: 2, generate: 5000 });
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
-});
-afterAll(async () => {
-  await rig.closeAll();
-  client.close();
-  await emulator.close();
-});
+beforeAll(async () => ({ emulator, client, rig } = await startSetup({ shards: 2, generate: 5000 })));
+afterAll(() => rig.stop());
 
 function config(changes: Partial<SlsSourceConfig> = {}): SlsSourceConfig {
   return {

@@ -3,26 +3,20 @@
 // it, and its children are read; every record exactly once.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import type { SlsClient } from '../../../src/sls/client.js';
-import { clientFor, eventually, expectExactlyOnce, SourceRig } from './harness.js';
+import { eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
 let client: SlsClient;
 let rig: SourceRig;
 
-async function start(options: Parameters<typeof startEmulator>[0]): Promise<void> {
-  emulator = await startEmulator(options);
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
+async function start(options: Parameters<typeof startSetup>[0]): Promise<void> {
+  ({ emulator, client, rig } = await startSetup(options));
 }
 
-afterEach(async () => {
-  await rig.closeAll();
-  client.close();
-  await emulator.close();
-});
+afterEach(() => rig.stop());
 
 async function expectOver(shard: number): Promise<void> {
   const [entry] = await client.getCheckpoints(emulator.logstore, 'g', shard);

@@ -3,10 +3,10 @@
 // ever committed, and that a wrong logstore fails the run at once.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
 import type { SlsClient } from '../../../src/sls/client.js';
 import { rejection } from '../../helpers/sls-failure.js';
-import { clientFor, eventually, expectExactlyOnce, SourceRig } from './harness.js';
+import { eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
 let emulator: RunningEmulator;
@@ -14,16 +14,9 @@ let client: SlsClient;
 let rig: SourceRig;
 
 // 30 s of history at 1000 logs/s: 55 log groups over 4 shards, received over the past 30 s.
-beforeAll(async () => {
-  emulator = await startEmulator({ shards: 4, generate: 30_000 });
-  client = clientFor(emulator);
-  rig = new SourceRig(emulator, client);
-});
+beforeAll(async () => ({ emulator, client, rig } = await startSetup({ shards: 4, generate: 30_000 })));
 afterEach(() => rig.closeAll());
-afterAll(async () => {
-  client.close();
-  await emulator.close();
-});
+afterAll(() => rig.stop());
 
 describe('where a source starts', () => {
   it('from begin, reads every shard once and commits each end after the drain', async () => {
