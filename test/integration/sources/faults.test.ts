@@ -19,8 +19,9 @@ afterEach(() => rig.stop());
 describe('retries', () => {
   it('10% 5xx, throttling and connection resets on every call: every record arrives once, and the checkpoints land', async () => {
     const { log, entries } = captureLog();
-    // Random faults for the many calls, and counted ones so the few calls (one per shard or run) fail too.
-    const counted = 'CreateConsumerGroup:503=1x,GetCursor:reset=2x,GetCheckPoint:403=2x,UpdateCheckPoint:500=2x';
+    // Random faults for the many calls, and counted ones so the few calls (one per shard or run, and
+    // the heartbeats, whose number depends on how long the run takes) fail too whatever the timing.
+    const counted = 'CreateConsumerGroup:503=1x,Heartbeat:503=1x,GetCursor:reset=2x,GetCheckPoint:403=2x,UpdateCheckPoint:500=2x';
     emulator.setFaults(`${counted},*:503=10%,*:500=5%,*:403=5%,*:reset=5%,*:truncate=3%,seed=7`);
     const pipeline = new RecordingPipeline();
     const source = rig.source(pipeline, { until: { kind: 'end' }, pullCount: 2, log });
