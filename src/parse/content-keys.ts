@@ -6,7 +6,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { decodeUtf8 } from '../sls/codec/utf8.js';
-import { jsonFragment, type JsonFragment } from './json-bytes.js';
+import { jsonFragment, viewOf, type JsonFragment } from './json-bytes.js';
 import { DERIVED_KEYS } from './request-parser.js';
 
 export const ROLE_NONE = 0;
@@ -21,6 +21,8 @@ export const REFERENCE_ONLY = -2;
 
 export interface ContentKey {
   readonly bytes: Uint8Array;
+  /** Of `bytes`, to compare them four at a time. */
+  readonly words: DataView;
   /** `,"key":`. */
   readonly prefix: JsonFragment;
   /** ROLE_*: what the parser derives from the key's value besides (maybe) keeping it. */
@@ -53,13 +55,13 @@ export class ContentKeys {
    * (the key at the same place in the previous log: logs of one source list the same keys in
    * the same order), checked before hashing.
    */
-  get(buffer: Buffer, start: number, end: number, hint: ContentKey | undefined): ContentKey {
-    if (hint !== undefined && sameBytes(hint.bytes, buffer, start, end)) return hint;
+  get(buffer: Buffer, view: DataView, start: number, end: number, hint: ContentKey | undefined): ContentKey {
+    if (hint !== undefined && sameBytes(hint, buffer, view, start, end)) return hint;
     let hash = 0x811c9dc5 ^ (end - start);
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (buffer[i] as number), 0x01000193);
     const slot = hash >>> (32 - TABLE_BITS);
     let key = this.#table[slot];
-    while (key !== undefined && !sameBytes(key.bytes, buffer, start, end)) key = key.next;
+    while (key !== undefined && !sameBytes(key, buffer, view, start, end)) key = key.next;
     return key ?? this.#add(buffer, start, end, slot);
   }
 
@@ -81,6 +83,7 @@ export class ContentKeys {
     const name = decodeUtf8(buffer, start, end);
     const key: ContentKey = {
       bytes,
+      words: viewOf(bytes),
       prefix: jsonFragment(`,${JSON.stringify(name)}:`),
       role: (valid && ROLES.get(name)) || ROLE_NONE,
       keep: this.#classify(name, valid),
@@ -106,8 +109,14 @@ export class ContentKeys {
   }
 }
 
-function sameBytes(bytes: Uint8Array, buffer: Buffer, start: number, end: number): boolean {
-  if (bytes.length !== end - start) return false;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buffer[start + i]) return false;
+/** Whether `key` has the bytes `buffer[start, end)` (`view` a DataView of `buffer`). */
+function sameBytes(key: ContentKey, buffer: Buffer, view: DataView, start: number, end: number): boolean {
+  const bytes = key.bytes;
+  const length = bytes.length;
+  if (length !== end - start) return false;
+  const words = key.words;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (words.getInt32(i, true) !== view.getInt32(start + i, true)) return false;
+  for (; i < length; i++) if (bytes[i] !== buffer[start + i]) return false;
   return true;
 }

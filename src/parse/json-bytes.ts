@@ -69,12 +69,23 @@ export class JsonBytes {
     this.#view = viewOf(grown);
   }
 
-  /** A copy of everything written since the last take(), which starts the next piece. */
+  /**
+   * Everything written since the last take(), which starts the next piece. A piece that fills
+   * most of the buffer is handed out as it is (copying it would cost more than all its JSON
+   * prefixes), and the next piece gets a new buffer a quarter larger; a small one is copied.
+   */
   take(): Buffer {
-    const piece = Buffer.allocUnsafe(this.#pos);
-    this.#buffer.copy(piece, 0, 0, this.#pos);
+    const used = this.#pos;
+    const buffer = this.#buffer;
     this.#pos = 0;
-    return piece;
+    if (used < (buffer.length * 3) / 4) {
+      const piece = Buffer.allocUnsafe(used);
+      buffer.copy(piece, 0, 0, used);
+      return piece;
+    }
+    this.#buffer = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.ceil(used * 1.25)));
+    this.#view = viewOf(this.#buffer);
+    return buffer.subarray(0, used);
   }
 
   byte(value: number): void {

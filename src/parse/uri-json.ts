@@ -32,7 +32,13 @@ const HEX = Int8Array.from({ length: 256 }, (_, byte) => {
 });
 
 export class UriJson {
-  /** The path, then per query pair its key and value: start and end of each, in #parts' buffer. */
+  /** Per query pair of the URI being written, as found in it: start, first `=` (or end), end. */
+  readonly #raw = new Int32Array(MAX_PAIRS * 3);
+  #pathStart = 0;
+  #pathEnd = 0;
+  /** Whether the URI being written has anything to decode. */
+  #encoded = false;
+  /** The path, then per query pair its key and value: start and end of each, in the buffer #write() is given. */
   readonly #bounds = new Int32Array(2 + MAX_PAIRS * 4);
   /** Per query pair, the first pair with its key (itself unless the key repeats): a repeated key's values become one array. */
   readonly #first = new Int32Array(MAX_PAIRS);
@@ -50,59 +56,85 @@ export class UriJson {
    * records why.
    */
   write(out: JsonBytes, source: Buffer, view: DataView, start: number, end: number): boolean {
-    let mark = -1;
-    let bits = 0;
-    let encoded = false;
-    for (let i = start; i < end; i++) {
-      const byte = source[i] as number;
-      bits |= byte;
-      if (byte === QUESTION) {
-        if (mark < 0) mark = i;
-      } else if (byte === PERCENT || (byte === PLUS && mark >= 0)) encoded = true;
-    }
-    if (bits >= 0x80) return this.#reference(out, source, start, end);
-    const pathEnd = mark < 0 ? end : mark;
+    const pairs = this.#split(source, start, end);
+    if (pairs < 0) return this.#reference(out, source, start, end);
+    const encoded = this.#encoded;
     if (encoded && end - start > this.#scratch.length) {
       this.#scratch = Buffer.allocUnsafe(2 * (end - start));
       this.#scratchView = viewOf(this.#scratch);
     }
-    this.#used = 0;
-    const parts = encoded ? this.#scratch : source;
-    const pairs = this.#splitUri(source, start, pathEnd, mark < 0 ? -1 : mark + 1, end, encoded);
-    if (pairs < 0) return this.#reference(out, source, start, end);
-    this.#write(out, parts, encoded ? this.#scratchView : view, pairs);
+    if (!this.#locate(source, pairs)) return this.#reference(out, source, start, end);
+    this.#write(out, encoded ? this.#scratch : source, encoded ? this.#scratchView : view, pairs);
     return true;
   }
 
   /**
-   * Fills #bounds with the path and the query's pairs, split at `&` and at each pair's first
-   * `=` (empty pairs dropped), decoded into #scratch when `encoded`. Returns the number of
-   * pairs, or -1 for anything left to splitRequestUri.
+   * One pass over the URI: where the path ends and, in #raw, each query pair's start, first
+   * `=` (or end) and end, split at `&` (empty pairs dropped) as splitRequestUri splits them;
+   * #encoded when anything needs decoding (a `%`, or a `+` in the query). Returns the number
+   * of pairs, or -1 for a URI left to splitRequestUri (non-ASCII, too many pairs).
    */
-  #splitUri(source: Buffer, start: number, pathEnd: number, queryStart: number, end: number, encoded: boolean): number {
-    const bounds = this.#bounds;
-    if (!this.#part(source, start, pathEnd, encoded, false, 0)) return -1;
-    if (queryStart < 0) return 0;
-    let pairs = 0;
-    let from = queryStart;
-    while (from <= end) {
-      let to = from;
-      while (to < end && source[to] !== AMPERSAND) to++;
-      if (to > from) {
-        if (pairs === MAX_PAIRS) return -1;
-        let equals = from;
-        while (equals < to && source[equals] !== EQUALS) equals++;
-        const at = 2 + 4 * pairs;
-        if (!this.#part(source, from, equals, encoded, true, at)) return -1;
-        if (!this.#part(source, equals < to ? equals + 1 : to, to, encoded, true, at + 2)) return -1;
-        const parts = encoded ? this.#scratch : source;
-        if (integerLike(parts, bounds[at] as number, bounds[at + 1] as number)) return -1;
-        this.#first[pairs] = firstWithKey(parts, bounds, pairs);
-        pairs++;
-      }
-      from = to + 1;
+  #split(source: Buffer, start: number, end: number): number {
+    let bits = 0;
+    let encoded = false;
+    let i = start;
+    for (; i < end; i++) {
+      const byte = source[i] as number;
+      if (byte === QUESTION) break;
+      bits |= byte;
+      if (byte === PERCENT) encoded = true;
     }
-    return pairs;
+    this.#pathStart = start;
+    this.#pathEnd = i;
+    const raw = this.#raw;
+    let pairs = 0;
+    let from = i + 1;
+    let equals = -1;
+    for (i = from; i <= end; i++) {
+      const byte = i < end ? (source[i] as number) : AMPERSAND;
+      if (byte === AMPERSAND) {
+        if (i > from) {
+          if (pairs === MAX_PAIRS) return -1;
+          raw[3 * pairs] = from;
+          raw[3 * pairs + 1] = equals < 0 ? i : equals;
+          raw[3 * pairs + 2] = i;
+          pairs++;
+        }
+        from = i + 1;
+        equals = -1;
+        continue;
+      }
+      bits |= byte;
+      if (byte === EQUALS) {
+        if (equals < 0) equals = i;
+      } else if (byte === PERCENT || byte === PLUS) encoded = true;
+    }
+    this.#encoded = encoded;
+    return bits < 0x80 ? pairs : -1;
+  }
+
+  /**
+   * Fills #bounds with where the path, keys and values are: in `source`, or decoded into
+   * #scratch when #encoded. Then finds repeated keys. False for anything left to
+   * splitRequestUri: malformed encoding, an integer-like key.
+   */
+  #locate(source: Buffer, pairs: number): boolean {
+    const encoded = this.#encoded;
+    this.#used = 0;
+    if (!this.#part(source, this.#pathStart, this.#pathEnd, encoded, false, 0)) return false;
+    const raw = this.#raw;
+    const bounds = this.#bounds;
+    const parts = encoded ? this.#scratch : source;
+    for (let p = 0; p < pairs; p++) {
+      const keyEnd = raw[3 * p + 1] as number;
+      const to = raw[3 * p + 2] as number;
+      const at = 2 + 4 * p;
+      if (!this.#part(source, raw[3 * p] as number, keyEnd, encoded, true, at)) return false;
+      if (!this.#part(source, keyEnd < to ? keyEnd + 1 : to, to, encoded, true, at + 2)) return false;
+      if (integerLike(parts, bounds[at] as number, bounds[at + 1] as number)) return false;
+      this.#first[p] = firstWithKey(parts, bounds, p);
+    }
+    return true;
   }
 
   /**

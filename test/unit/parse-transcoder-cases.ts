@@ -14,6 +14,8 @@ export const KEYS = [
   'time', 'path', 'query', 'topic', 'source', 'tags', 'shard', 'cursor', 'index',
   '123', '0', '01', '4294967294', '4294967295', '-1', '1.5', '__proto__', 'constructor', 'toString',
   '', 'ключ', '键', '😀', 'a"b', 'a\\b', 'tab\tkey', 'nul\u0000', 'é', 'x'.repeat(70), 'y'.repeat(200),
+  // Same lengths, differing only past the last whole 4-byte word.
+  'key-1', 'key-2', 'ab', 'ac',
 ];
 
 const TEXTS = [

@@ -142,6 +142,30 @@ describe('createNdjsonTranscoder', () => {
     for (const uri of ['/x%4', '/x%', '/p?a=%4', '/p?a=1&%4']) expectReference(all, batchOf(encodeLogGroupList([uriThenHexDigit(uri)])), 10, uri);
   });
 
+  it('splits a request_uri with invalid UTF-8 as the parser splits its decoded text (different bytes, one repeated key)', () => {
+    const uri = Buffer.concat([Buffer.from('/p?a'), Uint8Array.from([0xff]), Buffer.from('=1&a'), Uint8Array.from([0xfe]), Buffer.from('=2')]);
+    const body = encodeLogGroupList([encodeLogGroup({ logs: [{ time: 1, contents: [['request_uri', uri]] }] })]);
+    const got = subject('all');
+    expectReference(got, batchOf(body), 10, 'invalid UTF-8 keys');
+    const line = JSON.parse(got.transcoder.transcode(batchOf(body), 10).chunks[0]?.ndjson.toString() ?? '') as { query: unknown };
+    expect(line.query).toEqual({ 'a\uFFFD': ['1', '2'] });
+  });
+
+  it('leaves the chunks it returned untouched by later calls', () => {
+    const generator = new NginxLogGenerator({ seed: 11 });
+    const all = subject('all');
+    const held: Array<{ batch: PulledBatch; chunkRecords: number; chunks: Buffer[] }> = [];
+    for (const chunkRecords of [37, 150, 160, 170, 400, 550, 1000, 1000]) {
+      const batch = batchOf(encodeLogGroupList([encodeLogGroup(generator.nextGroup(1100))]));
+      held.push({ batch, chunkRecords, chunks: all.transcoder.transcode(batch, chunkRecords).chunks.map((chunk) => chunk.ndjson) });
+    }
+    for (const { batch, chunkRecords, chunks } of held) {
+      const expected = parseBatch(batch, all.parser, chunkRecords).chunks.map((chunk) => encodeNdjson(chunk));
+      expect(chunks.length).toBe(expected.length);
+      chunks.forEach((chunk, index) => expect(chunk.equals(expected[index] as Buffer), `chunks of ${chunkRecords}, chunk ${index}`).toBe(true));
+    }
+  });
+
   it('keeps matching when logs bring ever new keys (the key table starts afresh) and repeat them within a log', () => {
     // Every 7th log repeats its new key; every 5th repeats request_id, at a varying place.
     const repeats = (i: number): Array<readonly [string, string]> => [
