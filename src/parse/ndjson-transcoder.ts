@@ -236,7 +236,7 @@ class BatchTranscoder implements NdjsonTranscoder {
     const at = 4 * index;
     if (!this.#plainPair(end, at)) this.#anyPair(end, at);
     const ranges = this.#ranges;
-    const key = this.#keys.get(this.#bytes, ranges[at] as number, ranges[at + 1] as number, this.#pairKeys[index]);
+    const key = this.#keys.get(this.#bytes, this.#view, ranges[at] as number, ranges[at + 1] as number, this.#pairKeys[index]);
     this.#pairKeys[index] = key;
     return key;
   }
