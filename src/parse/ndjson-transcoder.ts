@@ -6,20 +6,18 @@
 //
 // Only the common shape of a log takes that fast path. Anything unusual about one (a key seen
 // twice, a key a plain object would reorder, a status, TimeNs or request_uri the parser
-// rejects) sends that log the reference way, decoded by the real decoder and parsed by the
-// real parser, so correctness never depends on how much the fast path covers. A body that
-// cannot be decoded at all is left to parseBatch, whose dead letter says why.
+// rejects) sends that log the reference way, decoded by the real decoder (group-fields.ts)
+// and parsed by the real parser, so correctness never depends on how much the fast path
+// covers. A body that cannot be decoded at all is left to parseBatch, whose dead letter says why.
 
+import { parseBatch } from '../pipeline/batch-parser.js';
 import type { DeadLetterEntry } from '../pipeline/dead-letter.js';
 import type { PulledBatch } from '../pipeline/pulled-batch.js';
-import { decodeLogGroupList } from '../sls/codec/log-group-list-decoder.js';
 import { ProtoReader } from '../sls/codec/protobuf-reader.js';
-import { varintSize, writeVarint } from '../sls/codec/protobuf-writer.js';
 import { decodeCursor, encodeCursor } from '../sls/cursor.js';
-import type { LogRecord } from '../sls/types.js';
-import { parseBatch } from '../pipeline/batch-parser.js';
 import { ContentKeys, REFERENCE_ONLY, ROLE_METHOD, ROLE_STATUS, ROLE_URI, type ContentKey } from './content-keys.js';
-import { JsonBytes, jsonFragment, viewOf, type JsonFragment } from './json-bytes.js';
+import { GroupFields, recordSuffix } from './group-fields.js';
+import { JsonBytes, jsonFragment, viewOf } from './json-bytes.js';
 import { IsoTimeFormatter } from './log-time.js';
 import { createRequestParser, keptFields, type RequestParser, type RequestParserOptions } from './request-parser.js';
 import type { RecordPosition } from './request-record.js';
@@ -96,8 +94,7 @@ class BatchTranscoder implements NdjsonTranscoder {
   #records = 0;
   #dead: DeadLetterEntry[] = [];
   #logs = 0;
-  /** The current group's fields other than its logs (topic, source, tags, ...), as they were encoded. */
-  #meta: Buffer = Buffer.alloc(0);
+  #groupFields = new GroupFields(this.#bytes, []);
   /** `,"topic":...,"source":...[,"tags":{...}],"shard":N,"cursor":"...","index":` of the current group. */
   #suffix = jsonFragment('');
 
@@ -162,7 +159,7 @@ class BatchTranscoder implements NdjsonTranscoder {
     const reader = this.#reader;
     // As the decoder does: the logs are located first, because the group's other fields may follow them.
     const logBounds: number[] = [];
-    const metaBounds: number[] = [];
+    const fieldBounds: number[] = [];
     while (reader.pos < end) {
       const fieldStart = reader.pos;
       const tag = reader.tag(end);
@@ -172,17 +169,17 @@ class BatchTranscoder implements NdjsonTranscoder {
         reader.pos = logEnd;
       } else {
         reader.skip(tag, end);
-        metaBounds.push(fieldStart, reader.pos);
+        fieldBounds.push(fieldStart, reader.pos);
       }
     }
-    this.#meta = this.#concat(metaBounds);
-    // Decoding the meta fields also checks them (tags are messages), as the decoder would.
-    const meta = this.#decodeAlone(0, 0);
+    this.#groupFields = new GroupFields(this.#bytes, fieldBounds);
+    // Decoding them also checks them (tags are messages), as the decoder would, logs or not.
+    const fields = this.#groupFields.decodeLog(this.#bytes, 0, 0, group);
     if (logBounds.length === 0) return;
     const position = this.#position;
     position.cursor = encodeCursor(this.#firstGroup + BigInt(group));
     position.index = 0;
-    this.#suffix = groupSuffix(meta, position);
+    this.#suffix = recordSuffix(fields, position);
     for (let i = 0; i < logBounds.length; i += 2) {
       this.#log(logBounds[i] as number, logBounds[i + 1] as number, group);
       position.index += 1;
@@ -378,8 +375,7 @@ class BatchTranscoder implements NdjsonTranscoder {
 
   /** The log the reference way: the real decoder, the real parser, JSON.stringify. */
   #reference(start: number, end: number, group: number): void {
-    const log = this.#decodeAlone(start, end);
-    log.group = group;
+    const log = this.#groupFields.decodeLog(this.#bytes, start, end, group);
     const position = this.#position;
     let json: string;
     try {
@@ -398,45 +394,6 @@ class BatchTranscoder implements NdjsonTranscoder {
     this.#chunks.push({ ndjson: this.#out.take(), records: this.#records });
     this.#records = 0;
   }
-
-  /**
-   * Decodes the log `bytes[start, end)` (none when empty) with the current group's meta fields
-   * by the real decoder, from a LogGroupList made of just that: the only decoding of a log
-   * there is, so the fast path can never drift from it.
-   */
-  #decodeAlone(start: number, end: number): LogRecord {
-    const meta = this.#meta;
-    const log = end - start;
-    const group = meta.length + 1 + varintSize(log) + log;
-    const list = Buffer.allocUnsafe(1 + varintSize(group) + group);
-    list[0] = LIST_GROUP;
-    let pos = writeVarint(list, 1, group);
-    pos += meta.copy(list, pos);
-    list[pos] = GROUP_LOG;
-    pos = writeVarint(list, pos + 1, log);
-    this.#bytes.copy(list, pos, start, end);
-    return decodeLogGroupList(list)[0] as LogRecord;
-  }
-
-  #concat(bounds: readonly number[]): Buffer {
-    let length = 0;
-    for (let i = 0; i < bounds.length; i += 2) length += (bounds[i + 1] as number) - (bounds[i] as number);
-    const joined = Buffer.allocUnsafe(length);
-    let pos = 0;
-    for (let i = 0; i < bounds.length; i += 2) pos += this.#bytes.copy(joined, pos, bounds[i] as number, bounds[i + 1] as number);
-    return joined;
-  }
-}
-
-/** What every record of a group ends with, in the parser's order, up to the index's digits. */
-function groupSuffix(meta: LogRecord, position: RecordPosition): JsonFragment {
-  let json = `,"topic":${JSON.stringify(meta.topic)},"source":${JSON.stringify(meta.source)}`;
-  for (const _ in meta.tags) {
-    json += `,"tags":${JSON.stringify(meta.tags)}`;
-    break;
-  }
-  json += `,"shard":${JSON.stringify(position.shard)},"cursor":${JSON.stringify(position.cursor)},"index":`;
-  return jsonFragment(json);
 }
 
 /** Three digits, 100..599: the parser's rule for status. */
