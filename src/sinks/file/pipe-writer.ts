@@ -2,7 +2,7 @@
 // stall a write but never the process's exit.
 //
 // Why not the FileHandle that regular files use: its write(2) runs on a libuv threadpool thread,
-// and on a full pipe that call blocks until someone reads. process.exit() waits for the
+// and on a full pipe that call blocks until someone reads. Exiting the process waits for the
 // threadpool, so one stuck write kept `sluice run` alive forever after its drain deadline. Here
 // the FIFO is opened O_NONBLOCK and written through a net.Socket, which waits for room in the
 // pipe on the event loop (epoll) instead; a write that cannot finish can then be aborted.
