@@ -13,7 +13,6 @@ import { StopSignals } from '../lifecycle/stop-signals.js';
 import { realTimers, type Cancel, type Timers } from '../lifecycle/timers.js';
 import { createLogger } from '../observe/logger.js';
 import type { ProgressSnapshot } from '../observe/progress.js';
-import { createRequestParser } from '../parse/request-parser.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { DeadLetterFile } from '../sinks/dead-letter.js';
 import { createSink } from '../sinks/registry.js';
@@ -75,7 +74,7 @@ function compose(config: SluiceConfig, log: Logger): Parts {
   const pipeline = new Pipeline({
     sink,
     deadLetter,
-    parser: createRequestParser({ fields: config.parse.fields }),
+    parse: { fields: config.parse.fields },
     workers,
     queueCapacity,
     batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger },

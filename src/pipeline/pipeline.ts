@@ -1,29 +1,29 @@
 // The middle of sluice: batches in from the source, records out to the sink, acks back.
 //
-// accept() decodes and parses a batch at once (synchronous, chunked: see batch-parser.ts) and
-// queues its records as chunks; `workers` tasks (p-queue) hand chunks to the sink's batcher,
+// accept() decodes a batch at once into chunks of what the sink takes, records or NDJSON lines
+// (synchronous: see sink-feed.ts), and queues them; `workers` tasks (p-queue) hand chunks to the sink's batcher,
 // which writes many chunks in one commit; a committed chunk is acked, and the ack tracker
 // turns acks into per-shard watermarks. Memory stays bounded because the source awaits room()
 // before each pull, and room() waits for acks.
 
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { RequestParser } from '../parse/request-parser.js';
-import type { RequestRecord } from '../parse/request-record.js';
-import type { Sink } from '../sinks/sink.js';
+import type { RequestParserOptions } from '../parse/request-parser.js';
+import type { SinkTarget } from '../sinks/sink.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { AckTracker, type BatchAck } from './ack-tracker.js';
 import type { BackoffOptions } from './backoff.js';
-import { parseBatch } from './batch-parser.js';
 import type { DeadLetterEntry, DeadLetterWriter } from './dead-letter.js';
 import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
 import { SinkBatcher, type BatchLimits } from './sink-batcher.js';
+import { sinkFeed, type SinkFeed } from './sink-feed.js';
 import { Waiters } from './waiters.js';
 
 export interface PipelineOptions {
-  sink: Pick<Sink, 'write'>;
+  sink: SinkTarget;
   deadLetter: DeadLetterWriter;
-  parser: RequestParser;
+  /** How logs become records (fields kept). */
+  parse: RequestParserOptions;
   /** Chunks handed to the batcher at once (p-queue concurrency). */
   workers: number;
   /** Records in flight (accepted, not yet durable) above which room() waits. */
@@ -59,9 +59,9 @@ export interface PipelineStats {
   bytesCommitted: number;
 }
 
-/** A queue item: one chunk of a batch's records, or all of its dead letters. */
+/** A queue item: one chunk of a batch's records (in the sink's feed's items), or all of its dead letters. */
 type Chunk =
-  | { ack: BatchAck; kind: 'records'; items: RequestRecord[]; bytes: number }
+  | { ack: BatchAck; kind: 'records'; items: readonly unknown[]; records: number; bytes: number }
   | { ack: BatchAck; kind: 'dead'; items: DeadLetterEntry[] };
 
 const DEFAULT_CHUNK_RECORDS = 1000;
@@ -71,14 +71,14 @@ export class Pipeline implements BatchIntake, AckView {
   /** Rejects, once, with the SinkError that made the pipeline give up; never resolves. */
   readonly failed: Promise<never>;
   readonly #rejectFailed: (error: SinkError) => void;
-  readonly #parser: RequestParser;
+  readonly #feed: SinkFeed<unknown>;
   readonly #log: Logger;
   readonly #workers: number;
   readonly #capacity: number;
   readonly #chunkRecords: number;
   readonly #queue: PQueue;
   readonly #acks = new AckTracker();
-  readonly #records: SinkBatcher<RequestRecord>;
+  readonly #records: SinkBatcher<unknown>;
   readonly #deadLetters: SinkBatcher<DeadLetterEntry>;
   readonly #room = new Waiters();
   readonly #drained = new Waiters();
@@ -101,7 +101,7 @@ export class Pipeline implements BatchIntake, AckView {
     // Observed here so that a run that never looks at `failed` gets no unhandled rejection.
     this.failed.catch(() => undefined);
     this.#rejectFailed = rejectFailed;
-    this.#parser = options.parser;
+    this.#feed = sinkFeed(options.sink, options.parse);
     this.#log = options.log;
     this.#workers = options.workers;
     this.#capacity = options.queueCapacity;
@@ -114,7 +114,7 @@ export class Pipeline implements BatchIntake, AckView {
       onFailure: (error: SinkError) => this.#fail(error),
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     };
-    this.#records = new SinkBatcher({ ...common, target: options.sink, name: 'sink' });
+    this.#records = new SinkBatcher({ ...common, target: this.#feed, name: 'sink' });
     this.#deadLetters = new SinkBatcher({ ...common, target: options.deadLetter, name: 'dead-letter file' });
   }
 
@@ -124,19 +124,21 @@ export class Pipeline implements BatchIntake, AckView {
   }
 
   accept(batch: PulledBatch): void {
-    const parsed = parseBatch(batch, this.#parser, this.#chunkRecords);
-    const { chunks, dead } = parsed;
+    const fed = this.#feed.read(batch, this.#chunkRecords);
+    const { chunks, dead } = fed;
     const ack = this.#acks.open(batch.shard, batch.nextCursor, chunks.length + (dead.length > 0 ? 1 : 0));
     let records = 0;
-    for (const chunk of chunks) records += chunk.length;
+    for (const chunk of chunks) records += chunk.records;
     this.#accepted += records + dead.length;
     this.#peak = Math.max(this.#peak, this.#inFlight());
     // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
-    const bytesPerLog = parsed.logs > 0 ? batch.rawSize / parsed.logs : 0;
+    const bytesPerLog = fed.logs > 0 ? batch.rawSize / fed.logs : 0;
     // p-queue starts a task as it is added: until the whole batch is queued, a worker waiting
     // for its commit does not mean that no more records are coming.
     this.#accepting = true;
-    for (const items of chunks) this.#enqueue({ ack, kind: 'records', items, bytes: Math.round(items.length * bytesPerLog) });
+    for (const { items, records: count } of chunks) {
+      this.#enqueue({ ack, kind: 'records', items, records: count, bytes: Math.round(count * bytesPerLog) });
+    }
     if (dead.length > 0) {
       this.#log.warn({ shard: batch.shard, cursor: batch.cursor, count: dead.length, firstReason: dead[0]?.reason }, 'logs that cannot be parsed go to the dead-letter file');
       this.#enqueue({ ack, kind: 'dead', items: dead });
@@ -208,12 +210,13 @@ export class Pipeline implements BatchIntake, AckView {
 
   async #work(chunk: Chunk): Promise<void> {
     this.#running += 1;
-    const committed = chunk.kind === 'records' ? this.#records.submit(chunk.items, chunk.bytes) : this.#deadLetters.submit(chunk.items, 0);
+    const committed =
+      chunk.kind === 'records' ? this.#records.submit(chunk.items, chunk.bytes, chunk.records) : this.#deadLetters.submit(chunk.items, 0);
     this.#waiting += 1;
     this.#flushWhenAllWaiting();
     try {
       await committed;
-      if (chunk.kind === 'records') this.#acked += chunk.items.length;
+      if (chunk.kind === 'records') this.#acked += chunk.records;
       else this.#deadLettered += chunk.items.length;
       this.#acks.done(chunk.ack);
     } catch {

@@ -95,18 +95,21 @@ export class SinkBatcher<T> {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Resolves when the commit that carries `items` is durable; rejects with its SinkError. */
-  submit(items: readonly T[], bytes: number): Promise<void> {
+  /**
+   * Resolves when the commit that carries `items` is durable; rejects with its SinkError.
+   * `records` is how many records the items hold (an NDJSON buffer holds many).
+   */
+  submit(items: readonly T[], bytes: number, records = items.length): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const { maxRecords, maxBytes } = this.#options;
     let commit = this.#gathering;
-    if (commit !== undefined && (commit.records + items.length > maxRecords || commit.bytes + bytes > maxBytes)) {
+    if (commit !== undefined && (commit.records + records > maxRecords || commit.bytes + bytes > maxBytes)) {
       this.#close();
       commit = undefined;
     }
     if (commit === undefined) commit = this.#open();
     commit.parts.push(items);
-    commit.records += items.length;
+    commit.records += records;
     commit.bytes += bytes;
     if (commit.records >= maxRecords || commit.bytes >= maxBytes) this.#close();
     return commit.promise;

@@ -58,7 +58,7 @@ export class DeadLetterFile {
       index: position.index,
       log,
     }));
-    return this.#file.append(encodeNdjson(lines), signal);
+    return this.#file.append([encodeNdjson(lines)], signal);
   }
 
   /** Closes the file after the writes already asked for; idempotent, fine without open(). */

@@ -2,6 +2,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { vi } from 'vitest';
+import { encodeNdjson } from '../../src/sinks/ndjson.js';
 
 /** One line of the file sink: the record's fields, with its position. */
 export type SinkLine = { shard: number; cursor: string; index: number; request_id?: string } & Record<string, unknown>;
@@ -51,4 +52,9 @@ export function waitForSinkLines(paths: string | readonly string[], atLeast: num
     },
     { timeout: timeoutMs, interval: 25 },
   );
+}
+
+/** What an NDJSON sink's write() takes for `records`: their lines, in one buffer. */
+export function ndjson(records: readonly object[]): Buffer[] {
+  return [encodeNdjson(records)];
 }

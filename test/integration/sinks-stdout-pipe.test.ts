@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/parse/request-record.js';
 import { SinkError } from '../../src/sinks/sink-error.js';
 import { StdoutSink } from '../../src/sinks/stdout/sink.js';
+import { ndjson } from '../helpers/sink-file.js';
 
 const log = pino({ level: 'silent' });
 
@@ -33,11 +34,11 @@ describe('stdout sink into a pipe', () => {
       const exited = once(head, 'exit');
       const sink = new StdoutSink({ log, stream: createWriteStream(fifo) });
       await sink.open();
-      await sink.write(records(0, 3));
+      await sink.write(ndjson(records(0, 3)));
       await exited;
       expect(JSON.parse(firstLine)).toEqual(records(0, 1)[0]);
 
-      const error = await sink.write(records(3, 3)).catch((e: unknown) => e);
+      const error = await sink.write(ndjson(records(3, 3))).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SinkError);
       expect(error).toMatchObject({ code: 'OutputClosed', retryable: false });
       expect((error as SinkError).message).toMatch(/\(EPIPE\)/);

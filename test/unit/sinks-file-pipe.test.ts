@@ -75,7 +75,7 @@ describe('append file: a FIFO', () => {
     await file.open();
     const controller = new AbortController();
     let settled = false;
-    const write = file.append(BIG, controller.signal).finally(() => {
+    const write = file.append([BIG], controller.signal).finally(() => {
       settled = true;
     });
     // The write has begun (a byte arrived) and cannot finish: nobody reads the other 4 MB.
@@ -92,9 +92,9 @@ describe('append file: a FIFO', () => {
     const received = drain(readEnd(path));
     const file = appendFile(path);
     await file.open();
-    await file.append(Buffer.from('{"a":1}\n'));
-    await file.append(BIG);
-    await file.append(Buffer.from('{"a":2}\n'));
+    await file.append([Buffer.from('{"a":1}\n')]);
+    await file.append([BIG]);
+    await file.append([Buffer.from('{"a":2}\n')]);
     await file.close();
     expect(await received).toBe(`{"a":1}\n${BIG.toString()}{"a":2}\n`);
   });
@@ -113,14 +113,14 @@ describe('append file: a FIFO', () => {
     const first = readEnd(path);
     const file = appendFile(path);
     await file.open();
-    const write = file.append(BIG);
+    const write = file.append([BIG]);
     await expect.poll(() => byteArrived(first), { timeout: 5000, interval: 10 }).toBe(true);
     closeSync(fds.splice(fds.indexOf(first), 1)[0] as number);
     expect(await rejection(write)).toMatchObject({ code: 'NoReader', retryable: true });
     expect(file.health().ok).toBe(false);
 
     const received = drain(readEnd(path));
-    await file.append(Buffer.from('{"a":1}\n'));
+    await file.append([Buffer.from('{"a":1}\n')]);
     expect(file.health()).toEqual({ ok: true });
     await file.close();
     expect(await received).toBe('{"a":1}\n');
@@ -131,7 +131,7 @@ describe('append file: a device', () => {
   it('writes to /dev/null, which cannot be synced (fdatasync fails with EINVAL there)', async () => {
     const file = appendFile('/dev/null');
     await file.open();
-    await file.append(Buffer.from('{"a":1}\n'));
+    await file.append([Buffer.from('{"a":1}\n')]);
     expect(file.health()).toEqual({ ok: true });
     await file.close();
   });

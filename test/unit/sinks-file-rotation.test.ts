@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/parse/request-record.js';
 import { rotationStamp } from '../../src/sinks/file/rotation.js';
 import { FileSink } from '../../src/sinks/file/sink.js';
+import { ndjson } from '../helpers/sink-file.js';
 
 const log = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 10, 21, 10, 15, 0);
@@ -48,14 +49,14 @@ describe('file sink rotation', () => {
     // Room for 5 lines of these records: a batch of 3 after a batch of 3 goes to a new file.
     const sink = new FileSink({ path, log, now: clock, rotate: { maxBytes: LINE_BYTES * 5 } });
     await sink.open();
-    await sink.write(records(10, 3));
-    await sink.write(records(13, 2));
+    await sink.write(ndjson(records(10, 3)));
+    await sink.write(ndjson(records(13, 2)));
     now += 1000;
-    await sink.write(records(15, 3));
+    await sink.write(ndjson(records(15, 3)));
     now += 1000;
     // Bigger than maxBytes on its own: it goes whole into a file of its own.
-    await sink.write(records(18, 7));
-    await sink.write(records(25, 1));
+    await sink.write(ndjson(records(18, 7)));
+    await sink.write(ndjson(records(25, 1)));
     await sink.close();
 
     expect((await readdir(dir)).sort()).toEqual([
@@ -74,16 +75,16 @@ describe('file sink rotation', () => {
     const path = join(dir, 'requests.ndjson');
     const sink = new FileSink({ path, log, now: clock, rotate: { interval: 60_000 } });
     await sink.open();
-    await sink.write(records(0, 2));
+    await sink.write(ndjson(records(0, 2)));
     now = T0 + 59_999;
-    await sink.write(records(2, 1));
+    await sink.write(ndjson(records(2, 1)));
     expect(await readdir(dir)).toEqual(['requests.ndjson']);
     now = T0 + 60_000;
-    await sink.write(records(3, 1));
+    await sink.write(ndjson(records(3, 1)));
     now = T0 + 90_000;
-    await sink.write(records(4, 1));
+    await sink.write(ndjson(records(4, 1)));
     now = T0 + 120_000;
-    await sink.write(records(5, 1));
+    await sink.write(ndjson(records(5, 1)));
     await sink.close();
 
     expect((await readdir(dir)).sort()).toEqual(
@@ -100,7 +101,7 @@ describe('file sink rotation', () => {
     now = T0 + 3_600_000;
     const sink = new FileSink({ path, log, now: clock, rotate: { interval: 60_000, maxBytes: 1 << 20 } });
     await sink.open();
-    await sink.write(records(1, 1));
+    await sink.write(ndjson(records(1, 1)));
     await sink.close();
     expect(await readdir(dir)).toEqual(['requests.ndjson']);
     expect(await lines(path)).toEqual(records(0, 2));
@@ -111,7 +112,7 @@ describe('file sink rotation', () => {
     const sink = new FileSink({ path, log, now: clock, rotate: { interval: 1000 } });
     await sink.open();
     now += 10_000;
-    await sink.write(records(0, 1));
+    await sink.write(ndjson(records(0, 1)));
     await sink.close();
     expect(await readdir(dir)).toEqual(['requests.ndjson']);
   });
@@ -120,8 +121,8 @@ describe('file sink rotation', () => {
     const path = join(dir, 'requests');
     const sink = new FileSink({ path, log, now: clock, rotate: { maxBytes: 1 } });
     await sink.open();
-    await sink.write(records(0, 1));
-    await sink.write(records(1, 1));
+    await sink.write(ndjson(records(0, 1)));
+    await sink.write(ndjson(records(1, 1)));
     await sink.close();
     expect((await readdir(dir)).sort()).toEqual(['requests', 'requests.20261121T101500Z']);
   });

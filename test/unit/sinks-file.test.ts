@@ -7,6 +7,7 @@ import type { RequestRecord } from '../../src/parse/request-record.js';
 import type { FileIo } from '../../src/sinks/file/append-file.js';
 import { FileSink } from '../../src/sinks/file/sink.js';
 import { ioError, realWrite, rejection, tornWrite } from '../helpers/sink-failure.js';
+import { ndjson } from '../helpers/sink-file.js';
 
 const log = pino({ level: 'silent' });
 
@@ -55,7 +56,7 @@ describe('file sink: writing', () => {
     const sink = new FileSink({ path, log });
     await sink.open();
     const batch = [record(0), record(1, { note: 'line\nbreak "quoted" ☃' }), record(2)];
-    await sink.write(batch);
+    await sink.write(ndjson(batch));
     // Read back before close(): the batch is in the file as soon as write() resolves.
     expect(await lines(path)).toEqual(batch);
     await sink.close();
@@ -70,8 +71,8 @@ describe('file sink: writing', () => {
     try {
       const sink = new FileSink({ path, log });
       await sink.open();
-      await sink.write(records(0, 2));
-      await sink.write(records(2, 2));
+      await sink.write(ndjson(records(0, 2)));
+      await sink.write(ndjson(records(2, 2)));
       expect(datasync).toHaveBeenCalledTimes(2);
       await sink.close();
     } finally {
@@ -83,7 +84,7 @@ describe('file sink: writing', () => {
     const path = join(dir, 'a', 'b', 'out.ndjson');
     const sink = new FileSink({ path, log });
     await sink.open();
-    await sink.write([record(0)]);
+    await sink.write(ndjson([record(0)]));
     await sink.close();
     expect(await lines(path)).toEqual([record(0)]);
   });
@@ -92,11 +93,11 @@ describe('file sink: writing', () => {
     const path = join(dir, 'out.ndjson');
     const first = new FileSink({ path, log });
     await first.open();
-    await first.write(records(0, 2));
+    await first.write(ndjson(records(0, 2)));
     await first.close();
     const second = new FileSink({ path, log });
     await second.open();
-    await second.write(records(2, 2));
+    await second.write(ndjson(records(2, 2)));
     await second.close();
     expect(await lines(path)).toEqual(records(0, 4));
   });
@@ -105,7 +106,7 @@ describe('file sink: writing', () => {
     const path = join(dir, 'out.ndjson');
     const sink = new FileSink({ path, log });
     await sink.open();
-    await Promise.all([sink.write(records(0, 500)), sink.write(records(500, 500)), sink.write(records(1000, 500))]);
+    await Promise.all([sink.write(ndjson(records(0, 500))), sink.write(ndjson(records(500, 500))), sink.write(ndjson(records(1000, 500)))]);
     await sink.close();
     expect(await lines(path)).toEqual(records(0, 1500));
   });
@@ -114,27 +115,22 @@ describe('file sink: writing', () => {
     const path = join(dir, 'out.ndjson');
     const sink = new FileSink({ path, log });
     await sink.open();
-    await sink.write([]);
+    await sink.write(ndjson([]));
     await sink.close();
     expect(await readFile(path, 'utf8')).toBe('');
   });
 
-  it('refuses a batch that is not JSON, and writes nothing of it', async () => {
-    const path = join(dir, 'out.ndjson');
-    const sink = new FileSink({ path, log });
-    await sink.open();
-    const error = await rejection(sink.write([record(0), record(1, { big: 1n })]));
+  it('encodes NDJSON with a clear error for a record that is not JSON, naming the record', async () => {
+    const error = await rejection(Promise.resolve().then(() => ndjson([record(0), record(1, { big: 1n })])));
     expect(error).toMatchObject({ code: 'Unencodable', retryable: false });
     expect(error.message).toMatch(/record 1 of the batch/);
-    await sink.close();
-    expect(await readFile(path, 'utf8')).toBe('');
   });
 
   it('does not write a batch whose signal has aborted', async () => {
     const path = join(dir, 'out.ndjson');
     const sink = new FileSink({ path, log });
     await sink.open();
-    const error = await rejection(sink.write([record(0)], AbortSignal.abort()));
+    const error = await rejection(sink.write(ndjson([record(0)]), AbortSignal.abort()));
     expect(error).toMatchObject({ code: 'Aborted', retryable: false });
     await sink.close();
     expect(await readFile(path, 'utf8')).toBe('');
@@ -155,10 +151,10 @@ describe('file sink: lifecycle', () => {
 
   it('refuses a write before open() and after close()', async () => {
     const sink = new FileSink({ path: join(dir, 'out.ndjson'), log });
-    expect(await rejection(sink.write([record(0)]))).toMatchObject({ code: 'NotOpen', retryable: false });
+    expect(await rejection(sink.write(ndjson([record(0)])))).toMatchObject({ code: 'NotOpen', retryable: false });
     await sink.open();
     await sink.close();
-    const error = await rejection(sink.write([record(0)]));
+    const error = await rejection(sink.write(ndjson([record(0)])));
     expect(error).toMatchObject({ code: 'Closed', retryable: false });
     expect(error.message).toContain(join(dir, 'out.ndjson'));
     expect(await rejection(sink.open())).toMatchObject({ code: 'Closed' });
@@ -168,7 +164,7 @@ describe('file sink: lifecycle', () => {
     const path = join(dir, 'out.ndjson');
     const sink = new FileSink({ path, log });
     await sink.open();
-    const written = sink.write(records(0, 100));
+    const written = sink.write(ndjson(records(0, 100)));
     await sink.close();
     await written;
     expect(await lines(path)).toEqual(records(0, 100));
@@ -217,11 +213,11 @@ describe('file sink: write errors', () => {
     const sink = new FileSink({ path: '/dev/full', log });
     await sink.open();
     expect(sink.health()).toEqual({ ok: true });
-    const error = await rejection(sink.write([record(0)]));
+    const error = await rejection(sink.write(ndjson([record(0)])));
     expect(error).toMatchObject({ code: 'DiskFull', retryable: true });
     expect(error.message).toBe('disk full (ENOSPC) writing /dev/full: free space or point sink.path elsewhere');
     expect(sink.health()).toEqual({ ok: false, detail: error.message });
-    expect(await rejection(sink.write([record(1)]))).toMatchObject({ code: 'DiskFull' });
+    expect(await rejection(sink.write(ndjson([record(1)])))).toMatchObject({ code: 'DiskFull' });
     await sink.close();
   });
 
@@ -240,17 +236,37 @@ describe('file sink: write errors', () => {
     };
     const sink = new FileSink({ path, log, io });
     await sink.open();
-    await sink.write(records(0, 3));
+    await sink.write(ndjson(records(0, 3)));
     failNext = true;
-    const error = await rejection(sink.write(records(3, 3)));
+    const error = await rejection(sink.write(ndjson(records(3, 3))));
     expect(error).toMatchObject({ code: 'IoError', retryable: true });
     expect(error.message).toContain(path);
     expect(await lines(path)).toEqual(records(0, 3));
     expect(sink.health().ok).toBe(false);
-    await sink.write(records(3, 3));
+    await sink.write(ndjson(records(3, 3)));
     expect(sink.health()).toEqual({ ok: true });
     await sink.close();
     expect(await lines(path)).toEqual(records(0, 6));
+  });
+
+  it('takes a batch in several buffers as one commit: a failure in the last leaves none of them in the file', async () => {
+    const path = join(dir, 'out.ndjson');
+    const [first, last] = [...ndjson(records(0, 2)), ...ndjson(records(2, 2))] as [Buffer, Buffer];
+    let failLast = true;
+    const io: Partial<FileIo> = {
+      write: async (handle, buffer, offset, length) => {
+        if (buffer !== last || !failLast) return realWrite(handle, buffer, offset, length);
+        failLast = false;
+        throw ioError('EIO', 'EIO: i/o error, write');
+      },
+    };
+    const sink = new FileSink({ path, log, io });
+    await sink.open();
+    expect(await rejection(sink.write([first, last]))).toMatchObject({ code: 'IoError', retryable: true });
+    expect(await readFile(path, 'utf8')).toBe('');
+    await sink.write([first, last]);
+    await sink.close();
+    expect(await lines(path)).toEqual(records(0, 4));
   });
 
   it('reports the write error, not a failing truncate, and cuts the torn line before the next write', async () => {
@@ -271,16 +287,16 @@ describe('file sink: write errors', () => {
     };
     const sink = new FileSink({ path, log, io });
     await sink.open();
-    await sink.write(records(0, 2));
+    await sink.write(ndjson(records(0, 2)));
 
     failWrites = 1;
     failTruncates = 2;
-    expect(await rejection(sink.write(records(2, 2)))).toMatchObject({ code: 'DiskFull', retryable: true });
+    expect(await rejection(sink.write(ndjson(records(2, 2))))).toMatchObject({ code: 'DiskFull', retryable: true });
     // The torn half line is still there; the next write must not append after it.
-    const repairFailed = await rejection(sink.write(records(2, 2)));
+    const repairFailed = await rejection(sink.write(ndjson(records(2, 2))));
     expect(repairFailed).toMatchObject({ code: 'IoError', retryable: true });
     expect(repairFailed.message).toContain('removing a partial line from');
-    await sink.write(records(2, 2));
+    await sink.write(ndjson(records(2, 2)));
     await sink.close();
     expect(await lines(path)).toEqual(records(0, 4));
   });
@@ -302,16 +318,16 @@ describe('file sink: write errors', () => {
     const rotating = new FileSink({ path, log, io, rotate: { interval: 1000 }, now: () => now });
     await rotating.open();
     fail = false;
-    await rotating.write(records(0, 1));
+    await rotating.write(ndjson(records(0, 1)));
     fail = true;
-    await rejection(rotating.write(records(1, 1)));
+    await rejection(rotating.write(ndjson(records(1, 1))));
     now = 5000;
     // The rotation closes the file: it cannot cut the torn line (truncate still fails), so it
     // stops before renaming, and the write fails.
-    expect((await rejection(rotating.write(records(1, 1)))).message).toContain('removing a partial line from');
+    expect((await rejection(rotating.write(ndjson(records(1, 1))))).message).toContain('removing a partial line from');
     fail = false;
     // Opened again: still due for rotation, the torn line is cut and the full file rotated away.
-    await rotating.write(records(1, 1));
+    await rotating.write(ndjson(records(1, 1)));
     await rotating.close();
     const names = (await readdir(dir)).sort();
     expect(names).toEqual(['out.19700101T000005Z.ndjson', 'out.ndjson']);

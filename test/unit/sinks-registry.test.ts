@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NullSink } from '../../src/sinks/null/sink.js';
 import { DEFAULT_SINK, SINK_TYPES, createSink, sinkConfigSchema } from '../../src/sinks/registry.js';
 import { StdoutSink } from '../../src/sinks/stdout/sink.js';
+import { ndjson } from '../helpers/sink-file.js';
 
 const log = pino({ level: 'silent' });
+const context = { log, origin: { project: 'demo', logstore: 'access' }, fields: 'all' as const };
 
 function issues(input: unknown): { path: PropertyKey[]; message: string }[] {
   const result = sinkConfigSchema.safeParse(input);
@@ -17,7 +19,7 @@ function issues(input: unknown): { path: PropertyKey[]; message: string }[] {
 
 describe('sink config schema', () => {
   it('lists the sink types', () => {
-    expect(SINK_TYPES).toEqual(['file', 'stdout', 'null']);
+    expect(SINK_TYPES).toEqual(['file', 'stdout', 'null', 'postgres']);
   });
 
   it('defaults to the file sink at ./data/requests.ndjson when the section is absent', () => {
@@ -41,9 +43,9 @@ describe('sink config schema', () => {
   });
 
   it('names the valid types when the type is unknown', () => {
-    const [issue] = issues({ type: 'postgres' });
+    const [issue] = issues({ type: 'mysql' });
     expect(issue?.path).toEqual(['type']);
-    expect(issue?.message).toBe('unknown sink type "postgres": use one of file, stdout, null');
+    expect(issue?.message).toBe('unknown sink type "mysql": use one of file, stdout, null, postgres');
   });
 
   it('says what a sink section must be when it is not an object', () => {
@@ -75,16 +77,17 @@ describe('createSink', () => {
   });
 
   it('builds the sink the type names', () => {
-    expect(createSink({ type: 'null' }, { log })).toBeInstanceOf(NullSink);
-    expect(createSink({ type: 'stdout' }, { log })).toBeInstanceOf(StdoutSink);
+    expect(createSink({ type: 'null' }, context)).toBeInstanceOf(NullSink);
+    expect(createSink({ type: 'stdout' }, context)).toBeInstanceOf(StdoutSink);
   });
 
   it('builds a file sink that writes to the configured path', async () => {
     dir = await mkdtemp(join(tmpdir(), 'sluice-registry-'));
     const path = join(dir, 'out.ndjson');
-    const sink = createSink(sinkConfigSchema.parse({ path }), { log });
+    const sink = createSink(sinkConfigSchema.parse({ path }), context);
     await sink.open();
-    await sink.write([{ shard: 0, cursor: 'MTA=', index: 0, time: '2026-11-21T10:15:00Z' }]);
+    expect(sink.input).toBe('ndjson');
+    if (sink.input === 'ndjson') await sink.write(ndjson([{ shard: 0, cursor: 'MTA=', index: 0, time: '2026-11-21T10:15:00Z' }]));
     await sink.close();
     expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ shard: 0, cursor: 'MTA=' });
   });

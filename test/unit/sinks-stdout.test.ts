@@ -6,6 +6,7 @@ import type { RequestRecord } from '../../src/parse/request-record.js';
 import { NullSink } from '../../src/sinks/null/sink.js';
 import { StdoutSink } from '../../src/sinks/stdout/sink.js';
 import { rejection } from '../helpers/sink-failure.js';
+import { ndjson } from '../helpers/sink-file.js';
 
 const log = pino({ level: 'silent' });
 
@@ -43,8 +44,8 @@ describe('stdout sink', () => {
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     const sink = new StdoutSink({ log, stream });
     await sink.open();
-    await sink.write(records(0, 3));
-    await sink.write(records(3, 2));
+    await sink.write(ndjson(records(0, 3)));
+    await sink.write(ndjson(records(3, 2)));
     await sink.close();
     expect(parseLines(Buffer.concat(chunks).toString('utf8'))).toEqual(records(0, 5));
   });
@@ -53,7 +54,7 @@ describe('stdout sink', () => {
     const stream = new PassThrough({ highWaterMark: 64 });
     const sink = new StdoutSink({ log, stream });
     await sink.open();
-    const first = sink.write(records(0, 20));
+    const first = sink.write(ndjson(records(0, 20)));
     expect(await settledSoon(first)).toBe(false);
     stream.resume();
     await first;
@@ -65,11 +66,11 @@ describe('stdout sink', () => {
     const sink = new StdoutSink({ log, stream });
     await sink.open();
     const controller = new AbortController();
-    const blocked = sink.write(records(0, 20), controller.signal);
+    const blocked = sink.write(ndjson(records(0, 20)), controller.signal);
     expect(await settledSoon(blocked)).toBe(false);
     controller.abort(new Error('drain deadline'));
     expect(await rejection(blocked)).toMatchObject({ code: 'Aborted', retryable: false });
-    expect(await rejection(sink.write(records(20, 1), AbortSignal.abort()))).toMatchObject({ code: 'Aborted' });
+    expect(await rejection(sink.write(ndjson(records(20, 1)), AbortSignal.abort()))).toMatchObject({ code: 'Aborted' });
   });
 
   it('fails with OutputClosed, not retryable, when the stream is gone', async () => {
@@ -77,11 +78,11 @@ describe('stdout sink', () => {
     const sink = new StdoutSink({ log, stream });
     await sink.open();
     stream.destroy();
-    const error = await rejection(sink.write(records(0, 1)));
+    const error = await rejection(sink.write(ndjson(records(0, 1))));
     expect(error).toMatchObject({ code: 'OutputClosed', retryable: false });
     expect(error.message).toMatch(/standard output was closed/);
     expect(sink.health()).toEqual({ ok: false, detail: error.message });
-    expect(await rejection(sink.write(records(1, 1)))).toBe(error);
+    expect(await rejection(sink.write(ndjson(records(1, 1))))).toBe(error);
     await sink.close();
   });
 
@@ -90,7 +91,7 @@ describe('stdout sink', () => {
     const sink = new StdoutSink({ log, stream });
     await sink.open();
     stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
-    expect(await rejection(sink.write(records(0, 1)))).toMatchObject({ code: 'OutputClosed' });
+    expect(await rejection(sink.write(ndjson(records(0, 1))))).toMatchObject({ code: 'OutputClosed' });
     await sink.close();
     // A failed stream may still emit 'error' after close(): without a listener that would crash.
     expect(() => stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).not.toThrow();
@@ -108,12 +109,12 @@ describe('stdout sink', () => {
   it('keeps the lifecycle rules: not before open, not after close, close twice or unopened', async () => {
     const stream = new PassThrough();
     const sink = new StdoutSink({ log, stream });
-    expect(await rejection(sink.write(records(0, 1)))).toMatchObject({ code: 'NotOpen' });
+    expect(await rejection(sink.write(ndjson(records(0, 1))))).toMatchObject({ code: 'NotOpen' });
     await new StdoutSink({ log, stream }).close();
     await sink.open();
     await sink.close();
     await sink.close();
-    expect(await rejection(sink.write(records(0, 1)))).toMatchObject({ code: 'Closed' });
+    expect(await rejection(sink.write(ndjson(records(0, 1))))).toMatchObject({ code: 'Closed' });
     // The process's stdout must stay usable for others: closing the sink does not end it.
     expect(stream.writableEnded).toBe(false);
   });
@@ -122,7 +123,7 @@ describe('stdout sink', () => {
     const stream = new PassThrough({ highWaterMark: 64 });
     const sink = new StdoutSink({ log, stream });
     await sink.open();
-    const written = sink.write(records(0, 20));
+    const written = sink.write(ndjson(records(0, 20)));
     const closed = sink.close();
     expect(await settledSoon(closed)).toBe(false);
     stream.resume();

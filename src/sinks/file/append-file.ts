@@ -91,12 +91,12 @@ export class AppendFile {
     this.#state = 'open';
   }
 
-  /** Appends `buffer` durably; appends run one at a time, in call order. */
-  append(buffer: Buffer, signal?: AbortSignal): Promise<void> {
+  /** Appends `buffers`, in order, durably and as one; appends run one at a time, in call order. */
+  append(buffers: readonly Buffer[], signal?: AbortSignal): Promise<void> {
     if (this.#state !== 'open') {
       return Promise.reject(this.#state === 'new' ? notOpenError(this.#name) : closedError(this.#name));
     }
-    return this.#serial.run(() => this.#commit(buffer, signal));
+    return this.#serial.run(() => this.#commit(buffers, signal));
   }
 
   /** Closes the file once the appends already asked for are done; idempotent, fine without open(). */
@@ -118,20 +118,22 @@ export class AppendFile {
     return `${this.#role.what} ${this.path}`;
   }
 
-  async #commit(buffer: Buffer, signal: AbortSignal | undefined): Promise<void> {
+  async #commit(buffers: readonly Buffer[], signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) throw abortedError(this.#name, signal);
-    if (buffer.length === 0) return;
+    let length = 0;
+    for (const buffer of buffers) length += buffer.length;
+    if (length === 0) return;
     try {
       // No output here means a rotation failed half way, or a pipe write failed: open the file
       // again and, as its age still counts from when it was first opened, retry the rotation.
       let output = this.#output ?? (await this.#openOutput());
       const now = this.#now();
       const current = { size: this.#size, openedAt: this.#openedAt };
-      if (this.#rotate !== undefined && rotationDue(this.#rotate, current, buffer.length, now)) {
+      if (this.#rotate !== undefined && rotationDue(this.#rotate, current, length, now)) {
         output = await this.#rotateTo(output, now);
       }
-      if (output instanceof PipeWriter) await this.#appendToPipe(output, buffer, signal);
-      else await this.#appendDurably(output, buffer);
+      if (output instanceof PipeWriter) await this.#appendToPipe(output, buffers, signal);
+      else await this.#appendDurably(output, buffers);
       this.#failure = undefined;
     } catch (error) {
       this.#failure = (error as Error).message;
@@ -211,27 +213,36 @@ export class AppendFile {
     return fresh;
   }
 
-  async #appendDurably(handle: FileHandle, buffer: Buffer): Promise<void> {
+  // The buffers are written one by one rather than joined first: a commit's worth of NDJSON
+  // is megabytes, and copying it cost more than the writes.
+  async #appendDurably(handle: FileHandle, buffers: readonly Buffer[]): Promise<void> {
     await this.#repair(handle);
     const before = this.#size;
+    let size = before;
     try {
-      for (let offset = 0; offset < buffer.length; ) {
-        const written = await this.#io.write(handle, buffer, offset, buffer.length - offset);
-        if (written <= 0) throw Object.assign(new Error('write() made no progress'), { code: 'EIO' });
-        offset += written;
+      for (const buffer of buffers) {
+        for (let offset = 0; offset < buffer.length; ) {
+          const written = await this.#io.write(handle, buffer, offset, buffer.length - offset);
+          if (written <= 0) throw Object.assign(new Error('write() made no progress'), { code: 'EIO' });
+          offset += written;
+        }
+        size += buffer.length;
       }
       if (this.#regular) await handle.datasync();
     } catch (error) {
       await this.#cutBack(handle, before);
       throw fileError(error, 'writing', this.path, this.#role);
     }
-    this.#size = before + buffer.length;
+    this.#size = size;
   }
 
   /** A pipe's append is done once the pipe has taken it; unlike a file's, a drain deadline can abort it. */
-  async #appendToPipe(pipe: PipeWriter, buffer: Buffer, signal: AbortSignal | undefined): Promise<void> {
+  async #appendToPipe(pipe: PipeWriter, buffers: readonly Buffer[], signal: AbortSignal | undefined): Promise<void> {
     try {
-      await pipe.write(buffer, signal);
+      for (const buffer of buffers) {
+        await pipe.write(buffer, signal);
+        this.#size += buffer.length;
+      }
     } catch (error) {
       // The writer is destroyed: the next append opens the FIFO again (a new reader starts
       // afresh). What part of the buffer the reader got cannot be taken back from a pipe.
@@ -239,7 +250,6 @@ export class AppendFile {
       if (signal?.aborted === true) throw abortedError(this.#name, signal);
       throw fileError(error, 'writing', this.path, this.#role);
     }
-    this.#size += buffer.length;
   }
 
   /** After a failed append: remove whatever part of it reached the file. */

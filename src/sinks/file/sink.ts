@@ -3,9 +3,7 @@
 // durable append itself lives in AppendFile, shared with the dead-letter file.
 
 import type { Logger } from 'pino';
-import type { RequestRecord } from '../../parse/request-record.js';
-import { encodeNdjson } from '../ndjson.js';
-import type { Sink, SinkHealth } from '../sink.js';
+import type { NdjsonSink, SinkHealth } from '../sink.js';
 import { AppendFile, type FileIo } from './append-file.js';
 import type { RotationPolicy } from './rotation.js';
 
@@ -19,7 +17,8 @@ export interface FileSinkOptions {
   io?: Partial<FileIo>;
 }
 
-export class FileSink implements Sink {
+export class FileSink implements NdjsonSink {
+  readonly input = 'ndjson';
   readonly #file: AppendFile;
 
   constructor(options: FileSinkOptions) {
@@ -30,9 +29,8 @@ export class FileSink implements Sink {
     return this.#file.open();
   }
 
-  async write(batch: readonly RequestRecord[], signal?: AbortSignal): Promise<void> {
-    // Encoded before the append queues, so encoding this batch overlaps the previous fdatasync.
-    return this.#file.append(encodeNdjson(batch), signal);
+  write(ndjson: readonly Buffer[], signal?: AbortSignal): Promise<void> {
+    return this.#file.append(ndjson, signal);
   }
 
   close(): Promise<void> {

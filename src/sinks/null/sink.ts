@@ -3,11 +3,12 @@
 
 import type { RequestRecord } from '../../parse/request-record.js';
 import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
-import type { Sink, SinkHealth } from '../sink.js';
+import type { RecordSink, SinkHealth } from '../sink.js';
 
 const NAME = 'null sink';
 
-export class NullSink implements Sink {
+export class NullSink implements RecordSink {
+  readonly input = 'records';
   #state: 'new' | 'open' | 'closed' = 'new';
   #records = 0;
   #batches = 0;

@@ -4,11 +4,9 @@
 
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { RequestRecord } from '../../parse/request-record.js';
 import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
-import { encodeNdjson } from '../ndjson.js';
 import { SinkError } from '../sink-error.js';
-import type { Sink, SinkHealth } from '../sink.js';
+import type { NdjsonSink, SinkHealth } from '../sink.js';
 
 const NAME = 'stdout sink';
 
@@ -40,7 +38,8 @@ export interface StdoutSinkOptions {
   stream?: Writable;
 }
 
-export class StdoutSink implements Sink {
+export class StdoutSink implements NdjsonSink {
+  readonly input = 'ndjson';
   readonly #stream: Writable;
   readonly #log: Logger;
   #state: 'new' | 'open' | 'closed' = 'new';
@@ -63,15 +62,19 @@ export class StdoutSink implements Sink {
     this.#state = 'open';
   }
 
-  write(batch: readonly RequestRecord[], signal?: AbortSignal): Promise<void> {
+  write(ndjson: readonly Buffer[], signal?: AbortSignal): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(this.#state === 'new' ? notOpenError(NAME) : closedError(NAME));
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (signal?.aborted) return Promise.reject(abortedError(NAME, signal));
-    const bytes = encodeNdjson(batch);
+    const last = ndjson.length - 1;
+    if (last < 0) return Promise.resolve();
     const written = new Promise<void>((resolve, reject) => {
       const onAbort = (): void => reject(abortedError(NAME, signal as AbortSignal));
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#stream.write(bytes, (error) => {
+      // The stream completes writes in order, and fails every write after one that failed:
+      // the last write's callback speaks for them all.
+      for (let i = 0; i < last; i++) this.#stream.write(ndjson[i]);
+      this.#stream.write(ndjson[last], (error) => {
         signal?.removeEventListener('abort', onAbort);
         if (error === undefined || error === null) resolve();
         else reject(this.#fail(error));

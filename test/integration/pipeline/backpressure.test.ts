@@ -9,7 +9,6 @@ import vm from 'node:vm';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
-import { createRequestParser } from '../../../src/parse/request-parser.js';
 import type { RequestRecord } from '../../../src/parse/request-record.js';
 import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
@@ -38,6 +37,7 @@ afterAll(async () => {
 
 /** A sink that takes a moment per commit and counts each request_id in a bitmap (a Set would itself grow the heap). */
 class SlowSink {
+  readonly input = 'records';
   readonly seen = new Uint8Array(LOGS);
   duplicates = 0;
   foreign = 0;
@@ -106,7 +106,7 @@ it('keeps records in flight within capacity + one pull per shard, delivers each 
   const pipeline = new Pipeline({
     sink,
     deadLetter: noDeadLetters,
-    parser: createRequestParser({ fields: 'all' }),
+    parse: { fields: 'all' },
     workers: 4,
     queueCapacity: CAPACITY,
     batch: { maxRecords: 500, maxBytes: 4 * 1024 * 1024, lingerMs: 20 },

@@ -18,6 +18,8 @@ export interface WriteCall<T> {
  * failure, or when the test settles the call (`manual`). `written` holds what succeeded.
  */
 export class ControlledTarget<T> {
+  /** As a sink: one that takes records. */
+  readonly input = 'records';
   readonly calls: WriteCall<T>[] = [];
   readonly written: T[] = [];
   mode: 'auto' | 'manual' = 'auto';

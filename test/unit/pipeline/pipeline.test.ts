@@ -4,7 +4,6 @@
 
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { createRequestParser } from '../../../src/parse/request-parser.js';
 import type { RequestRecord } from '../../../src/parse/request-record.js';
 import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
@@ -21,7 +20,7 @@ function setup(options: Partial<PipelineOptions> = {}) {
   const pipeline = new Pipeline({
     sink,
     deadLetter,
-    parser: createRequestParser({ fields: 'all' }),
+    parse: { fields: 'all' },
     workers: 4,
     queueCapacity: 10_000,
     batch: { maxRecords: 10_000, maxBytes: 100_000_000, lingerMs: LONG },
@@ -70,6 +69,23 @@ describe('Pipeline', () => {
     expect(sink.calls).toHaveLength(1);
     expect(sink.call(0).items).toHaveLength(40);
     expect(pipeline.stats()).toMatchObject({ commits: 1, ackedRecords: 40 });
+  });
+
+  it('gives an NDJSON sink the lines of the records, with the dead letters left out, the chunks of many workers in one write', async () => {
+    const records = new ControlledTarget<RequestRecord>();
+    const writes: Buffer[] = [];
+    const ndjsonSink = { input: 'ndjson' as const, write: async (lines: readonly Buffer[]) => void writes.push(Buffer.concat(lines)) };
+    const { pipeline: reference } = setup({ sink: records, chunkRecords: 3 });
+    const { pipeline, deadLetter } = setup({ sink: ndjsonSink, chunkRecords: 3 });
+    const batch = pulled(1, 40n, [group('a', 4), group('b', 5, [2])]);
+    reference.accept(batch);
+    pipeline.accept(batch);
+    await Promise.all([reference.drain(), pipeline.drain()]);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.toString()).toBe(records.written.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    expect(deadLetter.written.map((entry) => entry.log.fields.request_id)).toEqual(['b-2']);
+    expect(pipeline.stats()).toMatchObject({ acceptedRecords: 9, ackedRecords: 8, deadLetteredRecords: 1, commits: 1 });
+    expect(pipeline.watermark(1)).toBe(batch.nextCursor);
   });
 
   it('keeps the watermark behind a slow batch while later batches finish first', async () => {

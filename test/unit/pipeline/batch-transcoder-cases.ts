@@ -3,9 +3,9 @@
 // real encoder; a small raw protobuf writer adds what no encoder writes (invalid UTF-8 keys,
 // fields out of order or repeated, unknown fields, long varints) and corrupts bodies.
 
-import type { SeededRandom } from '../../src/emulator/seeded-random.js';
-import { encodeLogGroup, encodeLogGroupList } from '../../src/sls/codec/log-group-encoder.js';
-import type { LogGroupInput, LogInput } from '../../src/sls/types.js';
+import type { SeededRandom } from '../../../src/emulator/seeded-random.js';
+import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
+import type { LogGroupInput, LogInput } from '../../../src/sls/types.js';
 
 type Value = string | Uint8Array;
 

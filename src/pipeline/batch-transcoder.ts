@@ -10,18 +10,18 @@
 // and parsed by the real parser, so correctness never depends on how much the fast path
 // covers. A body that cannot be decoded at all is left to parseBatch, whose dead letter says why.
 
-import { parseBatch } from '../pipeline/batch-parser.js';
-import type { DeadLetterEntry } from '../pipeline/dead-letter.js';
-import type { PulledBatch } from '../pipeline/pulled-batch.js';
+import { parseBatch } from './batch-parser.js';
+import type { DeadLetterEntry } from './dead-letter.js';
+import type { PulledBatch } from './pulled-batch.js';
 import { ProtoReader } from '../sls/codec/protobuf-reader.js';
 import { decodeCursor, encodeCursor } from '../sls/cursor.js';
-import { ContentKeys, REFERENCE_ONLY, ROLE_METHOD, ROLE_STATUS, ROLE_URI, type ContentKey } from './content-keys.js';
-import { GroupFields, recordSuffix } from './group-fields.js';
-import { JsonBytes, jsonFragment, viewOf } from './json-bytes.js';
-import { IsoTimeFormatter } from './log-time.js';
-import { createRequestParser, keptFields, type RequestParser, type RequestParserOptions } from './request-parser.js';
-import type { RecordPosition } from './request-record.js';
-import { UriJson } from './uri-json.js';
+import { ContentKeys, REFERENCE_ONLY, ROLE_METHOD, ROLE_STATUS, ROLE_URI, type ContentKey } from '../parse/content-keys.js';
+import { GroupFields, recordSuffix } from '../parse/group-fields.js';
+import { JsonBytes, jsonFragment, viewOf } from '../parse/json-bytes.js';
+import { IsoTimeFormatter } from '../parse/log-time.js';
+import { createRequestParser, keptFields, type RequestParser, type RequestParserOptions } from '../parse/request-parser.js';
+import type { RecordPosition } from '../parse/request-record.js';
+import { UriJson } from '../parse/uri-json.js';
 
 export interface TranscodedChunk {
   /** One line per record, each `JSON.stringify(record)` and `\n`. */

@@ -4,17 +4,17 @@
 // case it must get right or hand over to the parser.
 
 import { describe, expect, it } from 'vitest';
-import { NginxLogGenerator } from '../../src/emulator/generator.js';
-import { SeededRandom } from '../../src/emulator/seeded-random.js';
-import { createNdjsonTranscoder, type NdjsonTranscoder } from '../../src/parse/ndjson-transcoder.js';
-import { createRequestParser, type RequestParser, type RequestParserOptions } from '../../src/parse/request-parser.js';
-import { parseBatch } from '../../src/pipeline/batch-parser.js';
-import type { PulledBatch } from '../../src/pipeline/pulled-batch.js';
-import { encodeNdjson } from '../../src/sinks/ndjson.js';
-import { encodeLogGroup, encodeLogGroupList } from '../../src/sls/codec/log-group-encoder.js';
-import { encodeCursor } from '../../src/sls/cursor.js';
-import type { LogInput } from '../../src/sls/types.js';
-import { corrupted, hostileBody, KEYS, uriThenHexDigit } from './parse-transcoder-cases.js';
+import { NginxLogGenerator } from '../../../src/emulator/generator.js';
+import { SeededRandom } from '../../../src/emulator/seeded-random.js';
+import { createNdjsonTranscoder, type NdjsonTranscoder } from '../../../src/pipeline/batch-transcoder.js';
+import { createRequestParser, type RequestParser, type RequestParserOptions } from '../../../src/parse/request-parser.js';
+import { parseBatch } from '../../../src/pipeline/batch-parser.js';
+import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
+import { encodeNdjson } from '../../../src/sinks/ndjson.js';
+import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
+import { encodeCursor } from '../../../src/sls/cursor.js';
+import type { LogInput } from '../../../src/sls/types.js';
+import { corrupted, hostileBody, KEYS, uriThenHexDigit } from './batch-transcoder-cases.js';
 
 function batchOf(body: Uint8Array, firstGroup = 1_540_984_000_000_000n, shard = 3): PulledBatch {
   return {
