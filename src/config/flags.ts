@@ -4,6 +4,7 @@
 // here; the schema reads numbers, durations and lists (`--fields a,b`) from text, as it
 // does for `${VAR}` values. Help texts come from the schema's own descriptions.
 
+import { POSTGRES_URL } from '../sinks/postgres/config.js';
 import { documentedKey } from './schema-doc.js';
 
 export interface ConfigFlag {
@@ -30,6 +31,7 @@ const TABLE: readonly (readonly [flags: string, key: string])[] = [
   ['--fields <keys>', 'parse.fields'],
   ['--workers <n>', 'pipeline.workers'],
   ['--queue-capacity <records>', 'pipeline.queueCapacity'],
+  ['--decode-threads <n>', 'pipeline.decodeThreads'],
   ['--drain-timeout <duration>', 'pipeline.drainTimeout'],
   ['--sink <type>', 'sink.type'],
   ['--output <path>', 'sink.path'],
@@ -66,10 +68,21 @@ export function flagForKey(key: string): string | undefined {
   return entry === undefined ? undefined : flagName(entry[0]);
 }
 
+/**
+ * The key a flag's value sets. `--output` says where the records go for every sink that writes
+ * somewhere: a file's path, or a `postgres://` URL, which is the PostgreSQL sink's `url`.
+ */
+function keyFor(key: string, value: string): string {
+  return key === 'sink.path' && POSTGRES_URL.test(value.trim()) ? 'sink.url' : key;
+}
+
 /** The flags that were given, by the key they set: `pipeline.workers` -> `--workers`. */
 export function givenFlags(values: Readonly<Record<string, string | undefined>>): Map<string, string> {
   const given = new Map<string, string>();
-  for (const [flags, key] of TABLE) if (values[attributeName(flags)] !== undefined) given.set(key, flagName(flags));
+  for (const [flags, key] of TABLE) {
+    const value = values[attributeName(flags)];
+    if (value !== undefined) given.set(keyFor(key, value), flagName(flags));
+  }
   return given;
 }
 
@@ -82,7 +95,7 @@ export function overridesFromFlags(values: Readonly<Record<string, string | unde
   for (const [flags, key] of TABLE) {
     const value = values[attributeName(flags)];
     if (value === undefined) continue;
-    const path = key.split('.');
+    const path = keyFor(key, value).split('.');
     let section = overrides;
     for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Record<string, unknown>;
     section[path[path.length - 1]!] = value;

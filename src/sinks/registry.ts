@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { fileSink } from './file/index.js';
 import { DEFAULT_SINK_PATH } from './file/config.js';
 import { nullSink } from './null/index.js';
+import { postgresSink } from './postgres/index.js';
 import type { SinkContext, SinkDefinition } from './sink-definition.js';
 import type { Sink } from './sink.js';
 import { stdoutSink } from './stdout/index.js';
 
-const DEFINITIONS = [fileSink, stdoutSink, nullSink] as const;
+const DEFINITIONS = [fileSink, stdoutSink, nullSink, postgresSink] as const;
 
 /** The `sink.type` values, in the order the docs list them. */
 export const SINK_TYPES: readonly (typeof DEFINITIONS)[number]['type'][] = DEFINITIONS.map((definition) => definition.type);
@@ -18,7 +19,7 @@ export const SINK_TYPES: readonly (typeof DEFINITIONS)[number]['type'][] = DEFIN
 const unknownType = `use one of ${SINK_TYPES.join(', ')}`;
 
 /** The `sink` section of the config: one strict schema per type, chosen by `type` (default `file`). */
-const sinkUnion = z.discriminatedUnion('type', [fileSink.schema, stdoutSink.schema, nullSink.schema], {
+const sinkUnion = z.discriminatedUnion('type', [fileSink.schema, stdoutSink.schema, nullSink.schema, postgresSink.schema], {
   error: (issue): string | undefined => {
     if (issue.code !== 'invalid_union' || typeof issue.input !== 'object' || issue.input === null) return undefined;
     return `unknown sink type ${JSON.stringify((issue.input as { type?: unknown }).type)}: ${unknownType}`;
@@ -32,7 +33,7 @@ export const DEFAULT_SINK: SinkConfig = { type: 'file', path: DEFAULT_SINK_PATH 
 
 export const sinkConfigSchema = sinkUnion
   .default(DEFAULT_SINK)
-  .describe('Where records go: file (default), stdout or null.');
+  .describe('Where records go: file (default), stdout, null or postgres.');
 
 const BY_TYPE = new Map<string, SinkDefinition>(DEFINITIONS.map((definition) => [definition.type, definition]));
 

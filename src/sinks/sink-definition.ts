@@ -8,6 +8,10 @@ import type { Sink } from './sink.js';
 /** What every sink receives besides its own config. */
 export interface SinkContext {
   log: Logger;
+  /** The SLS project and logstore the records come from (a database sink stores them: its dedupe key needs them). */
+  origin: { project: string; logstore: string };
+  /** parse.fields: the SLS keys records keep, from which a database sink derives its columns. */
+  fields: 'all' | readonly string[];
 }
 
 export interface SinkDefinition<Type extends string = string, Schema extends z.ZodType = z.ZodType> {

@@ -69,7 +69,7 @@ describe('numbers, booleans, choices and lists', () => {
     expect(await problem('log:\n  level: loud\n')).toBe(
       'log.level: expected "fatal" or "error" or "warn" or "info" or "debug" or "trace" or "silent", got "loud"',
     );
-    expect(await problem('sink:\n  type: kafka\n')).toBe('sink.type: unknown sink type "kafka": use one of file, stdout, null');
+    expect(await problem('sink:\n  type: kafka\n')).toBe('sink.type: unknown sink type "kafka": use one of file, stdout, null, postgres');
   });
 
   it('takes parse.fields as all, a list, or a comma-separated text', async () => {

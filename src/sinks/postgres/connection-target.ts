@@ -1,0 +1,34 @@
+// How logs and error messages name the database: the connection URL with its password
+// masked, or, without a URL, what the PG* environment variables point at. Nothing printed by
+// the sink may carry the password, so every message goes through here.
+
+import { POSTGRES_URL } from './config.js';
+
+const MASK = '***';
+/** Query parameters that `pg` reads as secrets. */
+const SECRET_PARAMETERS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`; the rest is kept as written. */
+export function maskedUrl(url: string): string {
+  const scheme = POSTGRES_URL.exec(url)?.[0];
+  if (scheme === undefined) return MASK; // not a URL we take: show nothing of it
+  const rest = url.slice(scheme.length);
+  // The user info ends at an `@`; the last one, so that a password holding an unencoded `@`,
+  // `/` or `?` is still masked whole (a URL with an `@` further on is masked too much, never
+  // too little).
+  const at = rest.lastIndexOf('@');
+  const colon = rest.indexOf(':');
+  const authority = colon >= 0 && colon < at ? `${rest.slice(0, colon)}:${MASK}${rest.slice(at)}` : rest;
+  return scheme + authority.replace(SECRET_PARAMETERS, `$1${MASK}`);
+}
+
+/** The database as messages name it: the masked URL, or the target of the PG* variables. */
+export function describeTarget(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (url !== undefined) return maskedUrl(url.trim());
+  // The defaults `pg` applies when a variable is not set.
+  const user = env.PGUSER ?? env.USER ?? 'postgres';
+  const host = env.PGHOST ?? 'localhost';
+  const port = env.PGPORT ?? '5432';
+  const database = env.PGDATABASE ?? user;
+  return `postgres://${user}@${host}:${port}/${database} (from the PG* environment variables)`;
+}

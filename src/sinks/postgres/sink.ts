@@ -1,0 +1,212 @@
+// The PostgreSQL sink: records into a table, each write() one transaction with one COPY (see
+// copy-commit.ts), on a pool of maxInFlight connections so that the batcher can commit
+// several batches at once. The sink commits and classifies failures (errors.ts); retrying and
+// splitting batches is the batcher's job.
+
+import pg, { type Pool, type PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import type { RequestRecord } from '../../parse/request-record.js';
+import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
+import { SinkError } from '../sink-error.js';
+import type { SinkHealth } from '../sink.js';
+import type { PostgresSinkConfig } from './config.js';
+import { describeTarget } from './connection-target.js';
+import { commitBatch, commitStatements, rollback, type CommitStatements } from './copy-commit.js';
+import { CopyTextEncoder, type Origin } from './copy-text.js';
+import { postgresError, REJECTED_DATA, type ErrorScene } from './errors.js';
+import { prepareTable, qualifiedName, type PreparedTable } from './table-setup.js';
+import { tableLayout } from './table-layout.js';
+
+export interface PostgresSinkOptions {
+  config: Omit<PostgresSinkConfig, 'type'>;
+  /** parse.fields: decides the columns of a created table. */
+  fields: 'all' | readonly string[];
+  /** The SLS project and logstore the records come from (columns `project`, `logstore`). */
+  origin: Origin;
+  log: Logger;
+  /** Commits allowed in parallel, each on its own connection: the pool's size. Default 2. */
+  maxInFlight?: number;
+}
+
+const NAME = 'postgres sink';
+
+/** Failures that say nothing about whether the database can be reached. */
+const NOT_CONNECTION_FAILURES: ReadonlySet<string> = new Set([REJECTED_DATA, 'TransactionConflict']);
+
+interface Writer {
+  encoder: CopyTextEncoder;
+  statements: CommitStatements;
+}
+
+export class PostgresSink {
+  readonly input = 'records' as const;
+  readonly #options: PostgresSinkOptions;
+  /** The database as messages name it: never the password. */
+  readonly #target: string;
+  readonly #table: string;
+  #state: 'new' | 'open' | 'closed' = 'new';
+  #pool: Pool | undefined;
+  #writer: Writer | undefined;
+  #closing: Promise<void> | undefined;
+  /** Why the database cannot be reached, since the last failed connection or commit; cleared by the next success. */
+  #failure: string | undefined;
+
+  constructor(options: PostgresSinkOptions) {
+    this.#options = options;
+    this.#target = describeTarget(options.config.url);
+    this.#table = qualifiedName(options.config);
+  }
+
+  /** Connects, and creates or checks the table; a failure names the database (password masked) and what to do. */
+  async open(): Promise<void> {
+    if (this.#state === 'closed') throw closedError(NAME);
+    if (this.#state === 'open') return;
+    const { config, origin, log } = this.#options;
+    const pool = (this.#pool ??= this.#createPool());
+    const prepared = await this.#prepare(pool);
+    const stored = new Set(prepared.columns.map((column) => column.key));
+    const extras = prepared.columns.find((column) => column.from === 'extras');
+    const lost = prepared.dropped.filter((column) => !stored.has(column.key)).map((column) => column.key);
+    if (lost.length > 0) {
+      const where = extras === undefined ? 'are not stored' : `go into its column ${JSON.stringify(extras.name)}`;
+      log.warn({ table: this.#table, keys: lost }, `postgres sink: table ${this.#table} has no column for ${lost.join(', ')}: these record keys ${where}`);
+    }
+    this.#writer = { encoder: new CopyTextEncoder(prepared.columns, origin), statements: commitStatements(this.#table, prepared.columns, config.dedupe) };
+    // close() may have been called while opening: it ended the pool, so stay closed.
+    if (this.#closing !== undefined) throw closedError(NAME);
+    this.#state = 'open';
+    log.info(
+      { database: this.#target, table: this.#table, created: prepared.created, dedupe: config.dedupe },
+      `postgres sink: ${prepared.created ? 'created' : 'writing to'} table ${this.#table} at ${this.#target}`,
+    );
+  }
+
+  /** Commits `records` in one transaction; resolves once they are committed. */
+  async write(records: readonly RequestRecord[], signal?: AbortSignal): Promise<void> {
+    const pool = this.#pool;
+    const writer = this.#writer;
+    if (this.#state !== 'open' || pool === undefined || writer === undefined) {
+      throw this.#state === 'closed' ? closedError(NAME) : notOpenError(NAME);
+    }
+    if (signal?.aborted) throw abortedError(NAME, signal);
+    if (records.length === 0) return;
+    const client = await this.#checkout(pool, 'write', signal);
+    try {
+      await this.#commitOn(client, writer, records, signal);
+    } catch (error) {
+      if (error instanceof SinkError) throw error; // aborted: the client is gone already
+      const usable = await rollback(client);
+      client.release(!usable);
+      throw this.#noted(postgresError(error, this.#scene('write', records)));
+    }
+    client.release();
+    this.#failure = undefined;
+  }
+
+  /** Ends the pool once its connections are back; idempotent, fine without open(). */
+  close(): Promise<void> {
+    this.#state = 'closed';
+    this.#closing ??= this.#pool === undefined ? Promise.resolve() : this.#pool.end();
+    return this.#closing;
+  }
+
+  health(): SinkHealth {
+    return this.#failure === undefined ? { ok: true } : { ok: false, detail: this.#failure };
+  }
+
+  /** Creates the table or matches the existing one, on a connection of its own. */
+  async #prepare(pool: Pool): Promise<PreparedTable> {
+    const { config, fields } = this.#options;
+    const layout = tableLayout({ fields, columns: config.columns });
+    const client = await this.#checkout(pool, 'open');
+    try {
+      const prepared = await prepareTable(client, { schema: config.schema, table: config.table, layout, dedupe: config.dedupe });
+      client.release();
+      return prepared;
+    } catch (error) {
+      client.release(true);
+      throw postgresError(error, this.#scene('open'));
+    }
+  }
+
+  #createPool(): Pool {
+    const { config, maxInFlight = 2, log } = this.#options;
+    const pool = new pg.Pool({
+      connectionString: config.url?.trim(),
+      max: maxInFlight,
+      connectionTimeoutMillis: config.connectTimeout,
+      // What pg_stat_activity shows, unless the URL or PGAPPNAME names the session otherwise.
+      fallback_application_name: 'sluice',
+      keepAlive: true,
+    });
+    // An idle connection that fails (the server restarted) is dropped by the pool; without a
+    // listener, its 'error' event would end the process.
+    pool.on('error', (error) => {
+      const failure = this.#noted(postgresError(error, this.#scene('write')));
+      log.warn({ err: failure }, 'postgres sink: an idle connection failed');
+    });
+    return pool;
+  }
+
+  /** A connection from the pool; an abort while waiting for it rejects at once and hands it back when it comes. */
+  async #checkout(pool: Pool, phase: ErrorScene['phase'], signal?: AbortSignal): Promise<PoolClient> {
+    const connecting = pool.connect();
+    const client = await new Promise<PoolClient>((resolve, reject) => {
+      const onAbort = (): void => {
+        connecting.then((late) => late.release(), () => undefined);
+        reject(abortedError(NAME, signal as AbortSignal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      connecting.then(
+        (connected) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(connected);
+        },
+        (error: unknown) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(this.#noted(postgresError(error, this.#scene(phase))));
+        },
+      );
+    });
+    this.#failure = undefined;
+    return client;
+  }
+
+  /**
+   * Runs the commit on `client`. An abort rejects at once with the Aborted SinkError and
+   * destroys the connection in flight: the server then rolls the transaction back, so nothing
+   * of the batch is written, and the drain deadline does not wait for a database that hangs.
+   */
+  #commitOn(client: PoolClient, writer: Writer, records: readonly RequestRecord[], signal: AbortSignal | undefined): Promise<void> {
+    const committing = commitBatch(client, writer.statements, writer.encoder, records);
+    if (signal === undefined) return committing;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        committing.catch(() => undefined); // fails with the destroyed connection; the abort is the answer
+        client.release(true);
+        reject(abortedError(NAME, signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      committing.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error as Error);
+        },
+      );
+    });
+  }
+
+  /** Keeps a connection failure for health(); other failures leave it as it is. */
+  #noted(error: SinkError): SinkError {
+    if (!NOT_CONNECTION_FAILURES.has(error.code)) this.#failure = error.message;
+    return error;
+  }
+
+  #scene(phase: ErrorScene['phase'], batch?: readonly RequestRecord[]): ErrorScene {
+    return { phase, target: this.#target, table: this.#table, ...(batch === undefined ? {} : { batch }) };
+  }
+}
