@@ -68,7 +68,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
 }
 
 function compose(config: SluiceConfig, log: Logger): Parts {
-  const sink = createSink(config.sink, { log });
+  const sink = createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
   const { workers, queueCapacity, batch } = config.pipeline;
   const pipeline = new Pipeline({
