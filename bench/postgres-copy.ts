@@ -14,6 +14,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import type { RequestRecord } from '../src/parse/request-record.js';
+import { postgresSinkConfig } from '../src/sinks/postgres/config.js';
 import { CopyTextEncoder } from '../src/sinks/postgres/copy-text.js';
 import { PostgresSink } from '../src/sinks/postgres/sink.js';
 import { tableLayout, type LayoutColumn } from '../src/sinks/postgres/table-layout.js';
@@ -172,7 +173,7 @@ async function copySeconds(client: pg.Client, table: string, names: string, form
 /** Records per second through the sink itself, `inFlight` commits at a time. */
 async function sinkRate(url: string, schema: string, dedupe: boolean, records: readonly RequestRecord[], inFlight: number): Promise<number> {
   const log = pino({ level: 'warn' });
-  const sink = new PostgresSink({ config: { url, schema, table: `sink_${dedupe ? 'dedupe' : 'plain'}`, dedupe, connectTimeout: 10_000 }, fields: 'all', origin: ORIGIN, log, maxInFlight: inFlight });
+  const sink = new PostgresSink({ config: postgresSinkConfig.parse({ type: 'postgres', url, schema, table: `sink_${dedupe ? 'dedupe' : 'plain'}`, dedupe }), fields: 'all', origin: ORIGIN, log, maxInFlight: inFlight });
   await sink.open();
   try {
     const started = performance.now();
@@ -202,7 +203,7 @@ export async function benchPostgresCopy(url = 'postgres://postgres@127.0.0.1:543
   try {
     await client.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
     // The table as the sink creates it.
-    const sink = new PostgresSink({ config: { url, schema, table: 'copy', dedupe: false, connectTimeout: 10_000 }, fields: 'all', origin: ORIGIN, log: pino({ level: 'warn' }) });
+    const sink = new PostgresSink({ config: postgresSinkConfig.parse({ type: 'postgres', url, schema, table: 'copy' }), fields: 'all', origin: ORIGIN, log: pino({ level: 'warn' }) });
     await sink.open();
     await sink.close();
     const table = `${pg.escapeIdentifier(schema)}.copy`;

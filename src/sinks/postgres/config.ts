@@ -38,6 +38,10 @@ export const postgresSinkConfig = z
       .refine((ms) => ms > 0, 'must be longer than 0')
       .prefault('10s')
       .describe('How long to wait for a connection to the database before the attempt counts as failed.'),
+    commitTimeout: duration
+      .refine((ms) => ms > 0, 'must be longer than 0')
+      .prefault('60s')
+      .describe('A commit not done after this long is abandoned and retried: its connection is closed, so the database rolls it back.'),
   })
   .describe('PostgreSQL table; every commit is one transaction with one COPY.');
 

@@ -123,6 +123,17 @@ export function postgresError(error: unknown, scene: ErrorScene): SinkError {
   return new SinkError({ code, retryable, message: `${reason}${id} ${action} ${scene.table} at ${scene.target}: ${said}: ${advice}`, cause: error });
 }
 
+/** A commit that did not finish within `timeoutMs`, abandoned with its connection: as transient as a lost connection. */
+export function stalledError(timeoutMs: number, scene: ErrorScene): SinkError {
+  return new SinkError({
+    code: UNAVAILABLE.code,
+    retryable: true,
+    message:
+      `commit did not finish within ${timeoutMs} ms ${scene.phase === 'open' ? 'preparing' : 'writing to'} ${scene.table} at ${scene.target}: ` +
+      `the database or the network stalled; the connection was closed, so the database rolls the transaction back, and ${UNAVAILABLE_ADVICE} (sink.commitTimeout sets the limit)`,
+  });
+}
+
 /** The server's context (`COPY requests, line 3, column status: "abc"`), and the record of that line. */
 function whereOf(where: string | undefined, batch: readonly RecordPosition[] | undefined): string | undefined {
   if (where === undefined || where === '') return undefined;

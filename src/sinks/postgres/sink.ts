@@ -13,7 +13,7 @@ import type { PostgresSinkConfig } from './config.js';
 import { describeTarget } from './connection-target.js';
 import { commitBatch, commitStatements, rollback, type CommitStatements } from './copy-commit.js';
 import { CopyTextEncoder, type Origin } from './copy-text.js';
-import { postgresError, REJECTED_DATA, type ErrorScene } from './errors.js';
+import { postgresError, REJECTED_DATA, stalledError, type ErrorScene } from './errors.js';
 import { prepareTable, qualifiedName, type PreparedTable } from './table-setup.js';
 import { tableLayout } from './table-layout.js';
 
@@ -32,6 +32,12 @@ const NAME = 'postgres sink';
 
 /** Failures that say nothing about whether the database can be reached. */
 const NOT_CONNECTION_FAILURES: ReadonlySet<string> = new Set([REJECTED_DATA, 'TransactionConflict']);
+
+/** What ends a write early: the caller's abort or the commit timeout, and the error that says which. */
+interface Stop {
+  signal: AbortSignal;
+  error(): SinkError;
+}
 
 interface Writer {
   encoder: CopyTextEncoder;
@@ -81,7 +87,11 @@ export class PostgresSink {
     );
   }
 
-  /** Commits `records` in one transaction; resolves once they are committed. */
+  /**
+   * Commits `records` in one transaction; resolves once they are committed. A commit still
+   * unfinished after commitTimeout is abandoned as the caller's abort is: a connection that
+   * stalls without failing (a network that drops packets) must not hold up the pipeline.
+   */
   async write(records: readonly RequestRecord[], signal?: AbortSignal): Promise<void> {
     const pool = this.#pool;
     const writer = this.#writer;
@@ -90,11 +100,17 @@ export class PostgresSink {
     }
     if (signal?.aborted) throw abortedError(NAME, signal);
     if (records.length === 0) return;
-    const client = await this.#checkout(pool, 'write', signal);
+    const timeout = this.#options.config.commitTimeout;
+    const deadline = AbortSignal.timeout(timeout);
+    const stop: Stop = {
+      signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+      error: () => (signal?.aborted === true ? abortedError(NAME, signal) : this.#noted(stalledError(timeout, this.#scene('write')))),
+    };
+    const client = await this.#checkout(pool, 'write', stop);
     try {
-      await this.#commitOn(client, writer, records, signal);
+      await this.#commitOn(client, writer, records, stop);
     } catch (error) {
-      if (error instanceof SinkError) throw error; // aborted: the client is gone already
+      if (error instanceof SinkError) throw error; // stopped: the client is gone already
       const usable = await rollback(client);
       client.release(!usable);
       throw this.#noted(postgresError(error, this.#scene('write', records)));
@@ -148,22 +164,22 @@ export class PostgresSink {
     return pool;
   }
 
-  /** A connection from the pool; an abort while waiting for it rejects at once and hands it back when it comes. */
-  async #checkout(pool: Pool, phase: ErrorScene['phase'], signal?: AbortSignal): Promise<PoolClient> {
+  /** A connection from the pool; a stop while waiting for it rejects at once and hands it back when it comes. */
+  async #checkout(pool: Pool, phase: ErrorScene['phase'], stop?: Stop): Promise<PoolClient> {
     const connecting = pool.connect();
     const client = await new Promise<PoolClient>((resolve, reject) => {
-      const onAbort = (): void => {
+      const onStop = (): void => {
         connecting.then((late) => late.release(), () => undefined);
-        reject(abortedError(NAME, signal as AbortSignal));
+        reject(stop?.error());
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      stop?.signal.addEventListener('abort', onStop, { once: true });
       connecting.then(
         (connected) => {
-          signal?.removeEventListener('abort', onAbort);
+          stop?.signal.removeEventListener('abort', onStop);
           resolve(connected);
         },
         (error: unknown) => {
-          signal?.removeEventListener('abort', onAbort);
+          stop?.signal.removeEventListener('abort', onStop);
           reject(this.#noted(postgresError(error, this.#scene(phase))));
         },
       );
@@ -173,27 +189,26 @@ export class PostgresSink {
   }
 
   /**
-   * Runs the commit on `client`. An abort rejects at once with the Aborted SinkError and
-   * destroys the connection in flight: the server then rolls the transaction back, so nothing
-   * of the batch is written, and the drain deadline does not wait for a database that hangs.
+   * Runs the commit on `client`. A stop rejects at once and destroys the connection in flight:
+   * the server then rolls the transaction back, so nothing of the batch is written, and the
+   * drain deadline does not wait for a database that hangs.
    */
-  #commitOn(client: PoolClient, writer: Writer, records: readonly RequestRecord[], signal: AbortSignal | undefined): Promise<void> {
+  #commitOn(client: PoolClient, writer: Writer, records: readonly RequestRecord[], stop: Stop): Promise<void> {
     const committing = commitBatch(client, writer.statements, writer.encoder, records);
-    if (signal === undefined) return committing;
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        committing.catch(() => undefined); // fails with the destroyed connection; the abort is the answer
+      const onStop = (): void => {
+        committing.catch(() => undefined); // fails with the destroyed connection; the stop is the answer
         client.release(true);
-        reject(abortedError(NAME, signal));
+        reject(stop.error());
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      stop.signal.addEventListener('abort', onStop, { once: true });
       committing.then(
         () => {
-          signal.removeEventListener('abort', onAbort);
+          stop.signal.removeEventListener('abort', onStop);
           resolve();
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          stop.signal.removeEventListener('abort', onStop);
           reject(error as Error);
         },
       );

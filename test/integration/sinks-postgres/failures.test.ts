@@ -139,6 +139,26 @@ describePostgres('postgres sink: failures', (db) => {
     expect(await count('aborted')).toBe(100);
   });
 
+  it('abandons a commit that stalls past commitTimeout as retryable, with nothing written, and reports not healthy', async () => {
+    const sink = rig.sink({ table: 'stalled', commitTimeout: 300 });
+    await sink.open();
+    const blocker = new pg.Client({ connectionString: TEST_URL });
+    await blocker.connect();
+    try {
+      await blocker.query(`BEGIN; LOCK TABLE ${rig.table('stalled')} IN ACCESS EXCLUSIVE MODE`);
+      const error = await rejection(sink.write([record(0)]));
+      expect(error).toMatchObject({ code: 'Unavailable', retryable: true });
+      expect(error.message).toMatch(/^commit did not finish within 300 ms writing to "[^"]+"\."stalled" at postgres:\/\/.*the database rolls the transaction back/);
+      expect(sink.health()).toEqual({ ok: false, detail: error.message });
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    await sink.write([record(1)]);
+    expect(sink.health()).toEqual({ ok: true });
+    expect(await db.query(`SELECT index FROM ${rig.table('stalled')}`)).toEqual([{ index: 1 }]);
+  });
+
   it('a connection the server ends makes health not ok until the next commit succeeds', async () => {
     const sink = rig.sink({ table: 'terminated' });
     await sink.open();

@@ -3,7 +3,7 @@
 
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import type { PostgresSinkConfig } from '../../../src/sinks/postgres/config.js';
+import { postgresSinkConfig, type PostgresSinkConfig } from '../../../src/sinks/postgres/config.js';
 import { PostgresSink, type PostgresSinkOptions } from '../../../src/sinks/postgres/sink.js';
 import { TEST_URL, type PostgresFixture } from '../../helpers/postgres.js';
 
@@ -35,7 +35,7 @@ export function sinkRig(db: PostgresFixture): SinkRig {
     sink: (options = {}) => {
       const { fields = 'all', origin = ORIGIN, maxInFlight, log = pino({ level: 'silent' }), ...config } = options;
       const sink = new PostgresSink({
-        config: { url: `${TEST_URL}?application_name=${db.schema}`, schema: db.schema, table: 'requests', dedupe: false, connectTimeout: 5000, ...config },
+        config: postgresSinkConfig.parse({ type: 'postgres', url: `${TEST_URL}?application_name=${db.schema}`, schema: db.schema, connectTimeout: '5s', ...config }),
         fields,
         origin,
         log,
