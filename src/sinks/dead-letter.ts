@@ -3,13 +3,13 @@
 // lost, so its writes are as durable as the file sink's (the same AppendFile underneath).
 
 import type { Logger } from 'pino';
-import type { RecordPosition } from '../parse/request-record.js';
+import type { RecordPosition, RequestRecord } from '../parse/request-record.js';
 import type { LogRecord } from '../sls/types.js';
 import { AppendFile, type FileIo } from './file/append-file.js';
 import { encodeNdjson } from './ndjson.js';
 import type { SinkHealth } from './sink.js';
 
-/** A record given up on: why, where it was read, and the SLS log as it arrived. */
+/** A log that could not become a record: why, where it was read, and the SLS log as it arrived. */
 export interface DeadLetterEntry {
   /** Why the log is not in the sink, e.g. `status "abc" is not an HTTP status`. */
   reason: string;
@@ -20,6 +20,18 @@ export interface DeadLetterEntry {
    */
   log: Omit<LogRecord, 'group'>;
 }
+
+/** A record the sink refused for its data (a value the table rejects), set aside so the rest of its commit could be written. */
+export interface RefusedRecordEntry {
+  /** The sink's message, e.g. the database's `invalid input syntax for type integer`. */
+  reason: string;
+  position: RecordPosition;
+  /** The record as the sink was given it. */
+  record: RequestRecord;
+}
+
+/** A line of the dead-letter file: a log that failed to parse, or a record the sink refused. */
+export type DeadLetter = DeadLetterEntry | RefusedRecordEntry;
 
 export interface DeadLetterFileOptions {
   path: string;
@@ -45,18 +57,19 @@ export class DeadLetterFile {
   }
 
   /**
-   * Appends one line per entry, `{"at", "reason", "shard", "cursor", "index", "log"}`, and
-   * resolves once they are on disk (write + fdatasync); only then may the records be acked.
+   * Appends one line per entry, `{"at", "reason", "shard", "cursor", "index"}` and then `"log"`
+   * or `"record"`, and resolves once they are on disk (write + fdatasync); only then may the
+   * records be acked.
    */
-  async write(entries: readonly DeadLetterEntry[], signal?: AbortSignal): Promise<void> {
+  async write(entries: readonly DeadLetter[], signal?: AbortSignal): Promise<void> {
     const at = new Date(this.#now()).toISOString();
-    const lines = entries.map(({ reason, position, log }) => ({
+    const lines = entries.map(({ reason, position, ...content }) => ({
       at,
       reason,
       shard: position.shard,
       cursor: position.cursor,
       index: position.index,
-      log,
+      ...content,
     }));
     return this.#file.append([encodeNdjson(lines)], signal);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeadLetterFile, type DeadLetterEntry } from '../../src/sinks/dead-letter.js';
+import { DeadLetterFile, type DeadLetterEntry, type RefusedRecordEntry } from '../../src/sinks/dead-letter.js';
 import type { FileIo } from '../../src/sinks/file/append-file.js';
 import { SinkError } from '../../src/sinks/sink-error.js';
 import { ioError, realWrite, tornWrite } from '../helpers/sink-failure.js';
@@ -67,6 +67,20 @@ describe('dead-letter file', () => {
     ]);
     await file.close();
     await file.close();
+  });
+
+  it('writes a record the sink refused with the record in place of the log', async () => {
+    const path = join(dir, 'dead-letter.ndjson');
+    const file = new DeadLetterFile({ path, log, now: () => NOW });
+    const position = { shard: 1, cursor: 'MTU0NDE3NjY3OTM4NTk0Nzg5Ng==', index: 4 };
+    const record = { time: '2025-11-21T10:15:00.123456789Z', method: 'GET', path: '/', status: 200, request_id: 'req-4', ...position };
+    const refused: RefusedRecordEntry = { reason: 'data rejected by the database (SQLSTATE 22P02): invalid input syntax', position, record };
+    await file.open();
+    await file.write([entry(0), refused]);
+    await file.close();
+    const [, line] = await lines(path);
+    expect(line).toEqual({ at: '2026-11-21T10:15:00.250Z', reason: refused.reason, shard: 1, cursor: position.cursor, index: 4, record });
+    expect(Object.keys(line as object)).toEqual(['at', 'reason', 'shard', 'cursor', 'index', 'record']);
   });
 
   it('appends to an existing file and keeps concurrent writes whole and in order', async () => {
