@@ -77,7 +77,7 @@ function compose(config: SluiceConfig, log: Logger): Parts {
     parse: { fields: config.parse.fields },
     workers,
     queueCapacity,
-    batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger },
+    batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger, maxInFlight: batch.maxInFlight },
     log,
   });
   const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });

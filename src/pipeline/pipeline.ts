@@ -8,14 +8,15 @@
 
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
+import type { RequestRecord } from '../parse/request-record.js';
 import type { RequestParserOptions } from '../parse/request-parser.js';
 import type { SinkTarget } from '../sinks/sink.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { AckTracker, type BatchAck } from './ack-tracker.js';
 import type { BackoffOptions } from './backoff.js';
-import type { DeadLetterEntry, DeadLetterWriter } from './dead-letter.js';
+import type { DeadLetter, DeadLetterEntry, DeadLetterWriter, RefusedRecordEntry } from './dead-letter.js';
 import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
-import { SinkBatcher, type BatchLimits } from './sink-batcher.js';
+import { SinkBatcher, type BatchLimits, type RefusedItem } from './sink-batcher.js';
 import { sinkFeed, type SinkFeed } from './sink-feed.js';
 import { Waiters } from './waiters.js';
 
@@ -32,9 +33,10 @@ export interface PipelineOptions {
   /** Records per queue item; default 1000. A p-queue task per record would cost more than decoding it. */
   chunkRecords?: number;
   log: Logger;
+  /** Pacing of the retries of a failing sink, which go on until it works again or abort(). */
   backoff?: BackoffOptions;
-  /** Give up retrying a failing sink after this long (ms); default 60 s. */
-  commitRetryTimeoutMs?: number;
+  /** Clock for the log of a long sink outage; default Date.now. */
+  now?: () => number;
 }
 
 export interface PipelineStats {
@@ -65,7 +67,6 @@ type Chunk =
   | { ack: BatchAck; kind: 'dead'; items: DeadLetterEntry[] };
 
 const DEFAULT_CHUNK_RECORDS = 1000;
-const DEFAULT_COMMIT_RETRY_TIMEOUT_MS = 60_000;
 
 export class Pipeline implements BatchIntake, AckView {
   /** Rejects, once, with the SinkError that made the pipeline give up; never resolves. */
@@ -79,7 +80,7 @@ export class Pipeline implements BatchIntake, AckView {
   readonly #queue: PQueue;
   readonly #acks = new AckTracker();
   readonly #records: SinkBatcher<unknown>;
-  readonly #deadLetters: SinkBatcher<DeadLetterEntry>;
+  readonly #deadLetters: SinkBatcher<DeadLetter>;
   readonly #room = new Waiters();
   readonly #drained = new Waiters();
   /** Why nothing more gets acked: the sink failure, or abort(). */
@@ -110,12 +111,17 @@ export class Pipeline implements BatchIntake, AckView {
     const common = {
       ...options.batch,
       log: options.log,
-      retryTimeoutMs: options.commitRetryTimeoutMs ?? DEFAULT_COMMIT_RETRY_TIMEOUT_MS,
+      backlog: () => this.#inFlight(),
       onFailure: (error: SinkError) => this.#fail(error),
-      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      backoff: options.backoff,
+      now: options.now,
     };
-    this.#records = new SinkBatcher({ ...common, target: this.#feed, name: 'sink' });
-    this.#deadLetters = new SinkBatcher({ ...common, target: options.deadLetter, name: 'dead-letter file' });
+    // Only records can be set aside: an NDJSON sink never blames the data, and if it did, it
+    // would be broken (the batcher then stops, as on any permanent failure).
+    const setAside = options.sink.input === 'records' ? { setAside: (refused: readonly RefusedItem<unknown>[]) => this.#setAside(refused) } : {};
+    this.#records = new SinkBatcher({ ...common, ...setAside, target: this.#feed, name: 'sink' });
+    // The dead-letter file appends one write at a time: a second commit in flight would wait there.
+    this.#deadLetters = new SinkBatcher({ ...common, maxInFlight: 1, target: options.deadLetter, name: 'dead-letter file' });
   }
 
   room(signal: AbortSignal): Promise<void> {
@@ -215,9 +221,14 @@ export class Pipeline implements BatchIntake, AckView {
     this.#waiting += 1;
     this.#flushWhenAllWaiting();
     try {
-      await committed;
-      if (chunk.kind === 'records') this.#acked += chunk.records;
-      else this.#deadLettered += chunk.items.length;
+      // Records the sink refused are in the dead-letter file by now: the chunk is done either way.
+      const setAside = await committed;
+      if (chunk.kind === 'records') {
+        this.#acked += chunk.records - setAside;
+        this.#deadLettered += setAside;
+      } else {
+        this.#deadLettered += chunk.items.length;
+      }
       this.#acks.done(chunk.ack);
     } catch {
       // The batcher gave up (reported once through `failed`) or was aborted: the chunk stays unacked.
@@ -228,6 +239,18 @@ export class Pipeline implements BatchIntake, AckView {
     if (this.#inFlight() < this.#capacity) this.#room.wake();
     this.#checkDrained();
     this.#flushWhenAllWaiting();
+  }
+
+  /** Records the sink refused for their data go to the dead-letter file, durably, before their chunks are acked. */
+  #setAside(refused: readonly RefusedItem<unknown>[]): Promise<void> {
+    const entries = refused.map(({ item, error }): RefusedRecordEntry => {
+      const record = item as RequestRecord;
+      return { reason: error.message, position: { shard: record.shard, cursor: record.cursor, index: record.index }, record };
+    });
+    const written = this.#deadLetters.submit(entries, 0);
+    // A sink commit waits for these: nothing else is worth lingering for.
+    this.#deadLetters.flush();
+    return written.then(() => undefined);
   }
 
   /**

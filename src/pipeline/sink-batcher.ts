@@ -2,17 +2,22 @@
 // file append + fsync, one COPY) carries the records of many workers. A commit closes when it
 // holds maxRecords or maxBytes, when lingerMs have passed since its first records, or when
 // flush() says no more records can come; then it is written ONCE and every worker whose
-// records it carried learns its result. Commits are serial, one in flight per sink, and the
-// next one gathers while it is written.
+// records it carried learns its result. Up to maxInFlight closed commits are written at once
+// (a database takes each on its own connection); the next one gathers meanwhile.
 //
 // A retryable failure retries the same commit (same records, same order) with jittered
-// backoff for up to retryTimeoutMs; then, or at once on a permanent failure, every waiting
-// worker learns the error and the batcher refuses all further records: nothing after a lost
-// commit may be acked, or a checkpoint could pass it.
+// backoff for as long as the run lives: only abort() (drain deadline, second signal) ends it,
+// and then the records stay unacked, so no checkpoint passes them. A failure that blames the
+// data (REJECTED_DATA) splits the commit: every record the sink takes is written and each one
+// it refuses on its own is handed to setAside (the dead-letter file). Any other permanent
+// failure stops the batcher: every waiting worker learns the error and all further records
+// are refused, as nothing after a lost commit may be acked.
 
 import type { Logger } from 'pino';
 import { SinkError } from '../sinks/sink-error.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { rejectsData, splitRefused } from './commit-splitter.js';
+import { OutageLog } from './outage-log.js';
 
 /** What the batcher writes to: a Sink, or the dead-letter file. */
 export interface BatchTarget<T> {
@@ -27,6 +32,18 @@ export interface BatchLimits {
   maxBytes: number;
   /** ... or once this long has passed since its first submission. */
   lingerMs: number;
+  /**
+   * Closed commits written at once; default 1. Commits may then finish out of order, which is
+   * safe: each submission is acked on its own, and the ack tracker moves a shard's watermark
+   * only over a contiguous run of acked batches.
+   */
+  maxInFlight?: number;
+}
+
+/** An item the target refused on its own for its data, with the target's error. */
+export interface RefusedItem<T> {
+  item: T;
+  error: SinkError;
 }
 
 export interface SinkBatcherOptions<T> extends BatchLimits {
@@ -34,12 +51,18 @@ export interface SinkBatcherOptions<T> extends BatchLimits {
   /** Names the target in logs and errors, e.g. `sink` or `dead-letter file`. */
   name: string;
   log: Logger;
-  /** Give up retrying a commit that keeps failing after this long (ms). */
-  retryTimeoutMs: number;
   backoff?: BackoffOptions;
   /** Called once when the batcher gives up, with the error that made it. */
   onFailure: (error: SinkError) => void;
-  /** Clock for the retry timeout; default Date.now. */
+  /**
+   * Takes the items the target refused for their data; resolves once they are durable
+   * elsewhere (the dead-letter file), and only then are their submissions resolved. Without
+   * it, a data rejection stops the batcher like any permanent failure.
+   */
+  setAside?: (refused: readonly RefusedItem<T>[]) => Promise<void>;
+  /** Records waiting to be written, for the log of a long outage. */
+  backlog: () => number;
+  /** Clock for the log of a long outage; default Date.now. */
   now?: () => number;
 }
 
@@ -50,18 +73,24 @@ export interface BatcherStats {
   bytes: number;
 }
 
+/** Indexes of a commit's items that were set aside: none, mostly. */
+type SetAside = readonly number[];
+const NONE: SetAside = [];
+
 class Commit<T> {
   readonly parts: (readonly T[])[] = [];
+  /** Items of all parts (an NDJSON buffer is one item of many records). */
+  length = 0;
   records = 0;
   bytes = 0;
   settled = false;
   timer: NodeJS.Timeout | undefined;
-  readonly promise: Promise<void>;
-  resolve!: () => void;
+  readonly promise: Promise<SetAside>;
+  resolve!: (setAside: SetAside) => void;
   reject!: (error: SinkError) => void;
 
   constructor() {
-    this.promise = new Promise<void>((resolve, reject) => {
+    this.promise = new Promise<SetAside>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
@@ -78,28 +107,29 @@ class Commit<T> {
 
 export class SinkBatcher<T> {
   readonly #options: SinkBatcherOptions<T>;
-  readonly #backoff: Backoff;
-  readonly #now: () => number;
+  readonly #maxInFlight: number;
+  readonly #outage: OutageLog;
   readonly #abort = new AbortController();
   #gathering: Commit<T> | undefined;
-  /** Closed commits waiting for the one in flight, oldest first. */
+  /** Closed commits waiting for a slot, oldest first. */
   readonly #ready: Commit<T>[] = [];
-  #inFlight: Commit<T> | undefined;
+  readonly #writing = new Set<Commit<T>>();
   /** Set when the batcher gave up or was aborted: every later submission fails with it. */
   #failure: SinkError | undefined;
   readonly #stats: BatcherStats = { commits: 0, commitFailures: 0, records: 0, bytes: 0 };
 
   constructor(options: SinkBatcherOptions<T>) {
     this.#options = options;
-    this.#backoff = new Backoff(options.backoff);
-    this.#now = options.now ?? Date.now;
+    this.#maxInFlight = options.maxInFlight ?? 1;
+    this.#outage = new OutageLog({ name: options.name, log: options.log, now: options.now ?? Date.now, backlog: options.backlog });
   }
 
   /**
-   * Resolves when the commit that carries `items` is durable; rejects with its SinkError.
+   * Resolves when the commit that carries `items` is durable, with how many of them the sink
+   * refused for their data and were set aside instead; rejects with its SinkError.
    * `records` is how many records the items hold (an NDJSON buffer holds many).
    */
-  submit(items: readonly T[], bytes: number, records = items.length): Promise<void> {
+  submit(items: readonly T[], bytes: number, records = items.length): Promise<number> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const { maxRecords, maxBytes } = this.#options;
     let commit = this.#gathering;
@@ -108,11 +138,14 @@ export class SinkBatcher<T> {
       commit = undefined;
     }
     if (commit === undefined) commit = this.#open();
+    const from = commit.length;
     commit.parts.push(items);
+    commit.length += items.length;
     commit.records += records;
     commit.bytes += bytes;
     if (commit.records >= maxRecords || commit.bytes >= maxBytes) this.#close();
-    return commit.promise;
+    const to = from + items.length;
+    return commit.promise.then((setAside) => setAside.filter((index) => index >= from && index < to).length);
   }
 
   /** Closes the gathering commit now: no more submissions can join it in time. */
@@ -121,7 +154,7 @@ export class SinkBatcher<T> {
   }
 
   /**
-   * Stops retrying and aborts the write in flight: every waiting and later submission fails
+   * Stops retrying and aborts the writes in flight: every waiting and later submission fails
    * with `error`, and nothing more becomes durable through this batcher.
    */
   abort(error: SinkError): void {
@@ -148,72 +181,91 @@ export class SinkBatcher<T> {
     clearTimeout(commit.timer);
     this.#gathering = undefined;
     this.#ready.push(commit);
-    if (this.#inFlight === undefined) void this.#pump();
+    this.#pump();
   }
 
-  /** Writes the closed commits one after another: a sink gets one write at a time. */
-  async #pump(): Promise<void> {
-    let commit = this.#ready.shift();
-    while (commit !== undefined && this.#failure === undefined) {
-      this.#inFlight = commit;
-      await this.#commit(commit);
-      this.#inFlight = undefined;
-      commit = this.#ready.shift();
+  /** Starts the closed commits, oldest first, while a slot is free. */
+  #pump(): void {
+    while (this.#writing.size < this.#maxInFlight && this.#failure === undefined) {
+      const commit = this.#ready.shift();
+      if (commit === undefined) return;
+      this.#writing.add(commit);
+      void this.#commit(commit).then(() => {
+        this.#writing.delete(commit);
+        this.#pump();
+      });
     }
   }
 
-  /** Writes one commit until it is durable or the batcher gives up; never rejects. */
+  /** Writes one commit until it is durable or the batcher stops; never rejects. */
   async #commit(commit: Commit<T>): Promise<void> {
-    const { target, name, retryTimeoutMs, log } = this.#options;
     const signal = this.#abort.signal;
-    const items = commit.items();
-    let firstFailure: number | undefined;
+    let setAside: SetAside;
+    try {
+      setAside = await this.#deliver(commit.items(), commit.records);
+    } catch (thrown) {
+      if (!signal.aborted) this.#giveUp(asSinkError(thrown, this.#options.name));
+      return;
+    }
+    // Aborted meanwhile: abort() already told the workers it was not written.
+    if (signal.aborted) return;
+    this.#stats.commits += 1;
+    this.#stats.records += commit.records - setAside.length;
+    this.#stats.bytes += commit.bytes;
+    settle(commit, setAside);
+  }
+
+  /**
+   * Writes `items`; when the target refuses their data, splits them, writes what it takes and
+   * sets the rest aside. Resolves with the indexes set aside.
+   */
+  async #deliver(items: readonly T[], records: number): Promise<SetAside> {
+    const { setAside, name, log } = this.#options;
+    try {
+      await this.#write(items, records);
+      return NONE;
+    } catch (thrown) {
+      if (setAside === undefined || !rejectsData(thrown) || this.#abort.signal.aborted) throw thrown;
+      log.warn({ err: thrown, records }, `${name} refused the data of a commit; splitting it to find the records at fault`);
+      const refused = await splitRefused(items, thrown, (part) => this.#write(part, part.length));
+      await setAside(refused.map(({ index, error }) => ({ item: items[index] as T, error })));
+      log.warn({ records, setAside: refused.length }, `${name} refused ${refused.length} of the ${records} records of a commit, set aside; wrote the others`);
+      return refused.map(({ index }) => index);
+    }
+  }
+
+  /** One write, retried while it fails transiently; rejects with a permanent failure, or once aborted. */
+  async #write(items: readonly T[], records: number): Promise<void> {
+    const { target, name } = this.#options;
+    const signal = this.#abort.signal;
+    const backoff = new Backoff(this.#options.backoff);
     for (;;) {
       try {
         await target.write(items, signal);
+        this.#outage.recovered();
+        return;
       } catch (thrown) {
-        if (signal.aborted) return;
+        if (signal.aborted) throw signal.reason;
         const error = asSinkError(thrown, name);
         this.#stats.commitFailures += 1;
-        firstFailure ??= this.#now();
-        const elapsed = this.#now() - firstFailure;
-        if (!error.retryable || elapsed >= retryTimeoutMs) {
-          this.#giveUp(error, elapsed);
-          return;
-        }
-        // The last try starts at the timeout, not a backoff step after it.
-        const waitMs = Math.min(this.#backoff.next(), retryTimeoutMs - elapsed);
-        log.warn({ err: error, records: commit.records, attempt: this.#backoff.attempt, retryInMs: waitMs }, `${name} commit failed; retrying`);
-        try {
-          await sleep(waitMs, signal);
-        } catch {
-          return; // aborted: abort() already failed the commit
-        }
-        continue;
+        if (!error.retryable) throw error;
+        const retryInMs = backoff.next();
+        this.#outage.failed(error, { records, attempt: backoff.attempt, retryInMs });
+        await sleep(retryInMs, signal); // rejects when aborted
       }
-      if (signal.aborted) return; // too late: abort() already told the workers it was not written
-      this.#backoff.reset();
-      this.#stats.commits += 1;
-      this.#stats.records += commit.records;
-      this.#stats.bytes += commit.bytes;
-      settle(commit, undefined);
-      return;
     }
   }
 
-  #giveUp(error: SinkError, elapsedMs: number): void {
+  #giveUp(error: SinkError): void {
     const { name, log, onFailure } = this.#options;
-    log.error(
-      { err: error, attempts: this.#backoff.attempt + 1, elapsedMs },
-      error.retryable ? `${name} commit kept failing; giving up` : `${name} commit failed permanently`,
-    );
+    log.error({ err: error }, `${name} commit failed permanently`);
     this.#rejectAll(error);
     onFailure(error);
   }
 
   #rejectAll(error: SinkError): void {
     this.#failure ??= error;
-    const commits = [this.#inFlight, ...this.#ready.splice(0), this.#gathering];
+    const commits = [...this.#writing, ...this.#ready.splice(0), this.#gathering];
     this.#gathering = undefined;
     for (const commit of commits) {
       if (commit === undefined) continue;
@@ -223,11 +275,11 @@ export class SinkBatcher<T> {
   }
 }
 
-function settle<T>(commit: Commit<T>, error: SinkError | undefined): void {
+function settle<T>(commit: Commit<T>, outcome: SetAside | SinkError): void {
   if (commit.settled) return;
   commit.settled = true;
-  if (error === undefined) commit.resolve();
-  else commit.reject(error);
+  if (outcome instanceof SinkError) commit.reject(outcome);
+  else commit.resolve(outcome);
 }
 
 /** A sink that throws something other than a SinkError has a bug no retry cures. */

@@ -25,6 +25,8 @@ export class ControlledTarget<T> {
   mode: 'auto' | 'manual' = 'auto';
   /** Errors the next writes throw, first to last (auto mode). */
   readonly failures: unknown[] = [];
+  /** The error of an item no write holding it gets past (auto mode), e.g. a value the table refuses; undefined lets it through. */
+  refuse: (item: T) => unknown = () => undefined;
 
   write(items: readonly T[], signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -39,7 +41,8 @@ export class ControlledTarget<T> {
       };
       this.calls.push(call);
       if (this.mode === 'manual') return;
-      const failure = this.failures.shift();
+      let failure = this.failures.shift();
+      for (const item of items) failure ??= this.refuse(item);
       if (failure === undefined) call.resolve();
       else reject(failure);
     });

@@ -5,12 +5,13 @@
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../../src/parse/request-record.js';
-import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
+import type { DeadLetter, DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
-import { SinkError } from '../../../src/sinks/sink-error.js';
+import { REJECTED_DATA, SinkError } from '../../../src/sinks/sink-error.js';
 import { encodeCursor } from '../../../src/sls/cursor.js';
 import { ControlledTarget, group, pulled, state } from './doubles.js';
+import { capturedLog } from './logs.js';
 
 const LONG = 60_000;
 
@@ -34,6 +35,8 @@ function setup(options: Partial<PipelineOptions> = {}) {
 
 const ids = (records: readonly RequestRecord[]): unknown[] => records.map((record) => record.request_id);
 const unavailable = (): SinkError => new SinkError({ code: 'Unavailable', retryable: true, message: 'down for a moment' });
+const refusal = (id: unknown): SinkError => new SinkError({ code: REJECTED_DATA, retryable: false, message: `invalid input syntax for type integer in ${String(id)}` });
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Pipeline', () => {
   it('delivers every record once with its position, and moves the watermark to the last nextCursor', async () => {
@@ -216,15 +219,6 @@ describe('Pipeline', () => {
     await expect(pipeline.drain()).rejects.toBe(fatal);
   });
 
-  it('gives up on a sink that keeps failing after commitRetryTimeoutMs', async () => {
-    const { pipeline, sink } = setup({ commitRetryTimeoutMs: 0 });
-    const last = unavailable();
-    sink.failures.push(last);
-    pipeline.accept(pulled(0, 0n, [group('a', 3)]));
-    await expect(pipeline.failed).rejects.toBe(last);
-    expect(pipeline.watermark(0)).toBeUndefined();
-  });
-
   it('abort() during a commit aborts the write; nothing more is acked and a pending drain rejects', async () => {
     const { pipeline, sink } = setup({ chunkRecords: 5, batch: { maxRecords: 5, maxBytes: 1e9, lingerMs: LONG } });
     sink.mode = 'manual';
@@ -242,6 +236,96 @@ describe('Pipeline', () => {
     expect(sink.calls).toHaveLength(1);
     await expect(pipeline.drain()).rejects.toMatchObject({ code: 'Aborted' });
     expect(await state(pipeline.failed)).toBe('pending');
+  });
+});
+
+describe('Pipeline when the sink fails', () => {
+  it('retries a sink that is down for minutes until it works again: every record once, the outage logged without a flood', async () => {
+    let now = 0;
+    const captured = capturedLog();
+    const { pipeline, sink } = setup({ log: captured.log, now: () => now });
+    const write = sink.write.bind(sink);
+    // Each attempt takes 10 s of the clock: 20 failures are 200 s, past the 60 s the pipeline used to give up at.
+    sink.write = (items, signal) => {
+      now += 10_000;
+      return write(items, signal);
+    };
+    sink.failures.push(...Array.from({ length: 20 }, unavailable));
+    const batch = pulled(0, 0n, [group('a', 25)]);
+    pipeline.accept(batch);
+    await pipeline.drain();
+    expect(ids(sink.written)).toEqual(range('a', 25));
+    expect(pipeline.watermark(0)).toBe(batch.nextCursor);
+    expect(pipeline.stats()).toMatchObject({ commits: 1, commitFailures: 20, ackedRecords: 25 });
+    expect(await state(pipeline.failed)).toBe('pending');
+    const warnings = captured.lines.filter((line) => line.level === 40);
+    // Failures at 10..200 s: the first three one by one, then one line at 60, 90, ... 180 s.
+    expect(warnings).toHaveLength(8);
+    expect(warnings.at(-1)).toMatchObject({ failingForMs: 170_000, waitingRecords: 25 });
+  });
+
+  it('abort() while a down sink is retried leaves its records unacked, and stops the retries', async () => {
+    const { pipeline, sink } = setup();
+    sink.refuse = () => unavailable();
+    pipeline.accept(pulled(0, 0n, [group('a', 10)]));
+    const drained = pipeline.drain();
+    await vi.waitFor(() => expect(pipeline.stats().commitFailures).toBeGreaterThanOrEqual(5));
+    pipeline.abort();
+    await expect(drained).rejects.toMatchObject({ code: 'Aborted' });
+    const calls = sink.calls.length;
+    await tick();
+    expect(sink.calls).toHaveLength(calls);
+    expect(pipeline.watermark(0)).toBeUndefined();
+    expect(pipeline.stats()).toMatchObject({ ackedRecords: 0, deadLetteredRecords: 0, inFlightRecords: 10 });
+    expect(await state(pipeline.failed)).toBe('pending');
+  });
+
+  it.each([1, 3])('writes at most maxInFlight = %i commits at once, and acks them all', async (maxInFlight) => {
+    const { pipeline, sink } = setup({ workers: 4, chunkRecords: 5, batch: { maxRecords: 5, maxBytes: 1e9, lingerMs: LONG, maxInFlight } });
+    sink.mode = 'manual';
+    const batch = pulled(0, 0n, [group('a', 30)]);
+    pipeline.accept(batch);
+    const drained = pipeline.drain();
+    for (let done = 0; done < 6; done++) {
+      const open = Math.min(maxInFlight, 6 - done);
+      await vi.waitFor(() => expect(sink.calls.length - done).toBe(open));
+      await tick();
+      expect(sink.calls.length - done).toBe(open);
+      sink.call(done).resolve();
+    }
+    await drained;
+    expect(ids(sink.written).sort()).toEqual(range('a', 30).sort());
+    expect(pipeline.watermark(0)).toBe(batch.nextCursor);
+    expect(pipeline.stats()).toMatchObject({ commits: 6, ackedRecords: 30 });
+  });
+
+  it('splits a commit around the records the sink refuses: the others written once, the refused ones dead-lettered with the reason', async () => {
+    const deadLetter = new ControlledTarget<DeadLetter>();
+    const { pipeline, sink } = setup({ deadLetter, chunkRecords: 5 });
+    const poison = ['a-3', 'b-6'];
+    sink.refuse = (record) => (poison.includes(String(record.request_id)) ? refusal(record.request_id) : undefined);
+    const batch = pulled(1, 70n, [group('a', 10), group('b', 10)]);
+    pipeline.accept(batch);
+    await pipeline.drain();
+    const good = [...range('a', 10), ...range('b', 10)].filter((id) => !poison.includes(id));
+    expect(ids(sink.written).sort()).toEqual(good.sort());
+    expect(deadLetter.written).toEqual([
+      { reason: 'invalid input syntax for type integer in a-3', position: { shard: 1, cursor: encodeCursor(70n), index: 3 }, record: expect.objectContaining({ request_id: 'a-3' }) },
+      { reason: 'invalid input syntax for type integer in b-6', position: { shard: 1, cursor: encodeCursor(71n), index: 6 }, record: expect.objectContaining({ request_id: 'b-6' }) },
+    ]);
+    expect(pipeline.watermark(1)).toBe(batch.nextCursor);
+    expect(pipeline.stats()).toMatchObject({ acceptedRecords: 20, ackedRecords: 18, deadLetteredRecords: 2, inFlightRecords: 0 });
+    expect(await state(pipeline.failed)).toBe('pending');
+  });
+
+  it('an NDJSON sink that blames the data is broken: `failed` rejects, nothing is dead-lettered', async () => {
+    const refused = refusal('a line');
+    const ndjsonSink = { input: 'ndjson' as const, write: () => Promise.reject(refused) };
+    const { pipeline, deadLetter } = setup({ sink: ndjsonSink });
+    pipeline.accept(pulled(0, 0n, [group('a', 3)]));
+    await expect(pipeline.failed).rejects.toBe(refused);
+    expect(deadLetter.calls).toHaveLength(0);
+    expect(pipeline.watermark(0)).toBeUndefined();
   });
 });
 

@@ -1,10 +1,11 @@
-// The batch coordinator: many workers' records in one commit, within the limits, one commit
-// at a time; retries that neither lose nor repeat acked data; a clean stop on abort.
+// The batch coordinator: many workers' records in one commit, within the limits, up to
+// maxInFlight commits at a time; retries that neither lose nor repeat acked data and last as
+// long as the failure; a commit split around the records the sink refuses; a clean stop on abort.
 
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SinkBatcher, type SinkBatcherOptions } from '../../../src/pipeline/sink-batcher.js';
-import { SinkError } from '../../../src/sinks/sink-error.js';
+import { SinkBatcher, type RefusedItem, type SinkBatcherOptions } from '../../../src/pipeline/sink-batcher.js';
+import { REJECTED_DATA, SinkError } from '../../../src/sinks/sink-error.js';
 import { ControlledTarget, state } from './doubles.js';
 import { capturedLog } from './logs.js';
 
@@ -19,8 +20,8 @@ function batcher(target: ControlledTarget<number>, options: Partial<SinkBatcherO
     maxBytes: 1_000_000,
     lingerMs: LONG,
     log: pino({ level: 'silent' }),
-    retryTimeoutMs: LONG,
     backoff: { random: () => 0 },
+    backlog: () => 0,
     onFailure: (error) => failures.push(error),
     ...options,
   });
@@ -30,6 +31,16 @@ function batcher(target: ControlledTarget<number>, options: Partial<SinkBatcherO
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 const unavailable = (): SinkError => new SinkError({ code: 'Unavailable', retryable: true, message: 'down for a moment', cause: new Error('ECONNREFUSED') });
 const diskGone = (): SinkError => new SinkError({ code: 'PermissionDenied', retryable: false, message: 'cannot write' });
+const refused = (item: number): SinkError => new SinkError({ code: REJECTED_DATA, retryable: false, message: `value ${item} out of range` });
+
+/** A batcher whose target refuses the items in `poison`, and what it set aside. */
+function poisoned(poison: readonly number[], options: Partial<SinkBatcherOptions<number>> = {}) {
+  const target = new ControlledTarget<number>();
+  target.refuse = (item) => (poison.includes(item) ? refused(item) : undefined);
+  const setAside: RefusedItem<number>[] = [];
+  const made = batcher(target, { setAside: async (items) => void setAside.push(...items), ...options });
+  return { ...made, target, setAside };
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -119,24 +130,109 @@ describe('SinkBatcher', () => {
     expect(JSON.stringify(warnings[0])).toContain('ECONNREFUSED');
   });
 
-  it('gives up after retryTimeoutMs: every waiting submitter and every later one learns the error', async () => {
+  it('retries a transient failure for as long as it lasts, logging the first few and then every 30 s', async () => {
     let now = 0;
     const target = new ControlledTarget<number>();
+    const write = target.write.bind(target);
+    // Each attempt takes 10 s of the clock: 12 failures are two minutes, twice the old give-up timeout.
+    target.write = (items, signal) => {
+      now += 10_000;
+      return write(items, signal);
+    };
+    target.failures.push(...Array.from({ length: 12 }, unavailable));
+    const captured = capturedLog();
+    const { batcher: b, failures } = batcher(target, { log: captured.log, now: () => now, backlog: () => 1234 });
+    const done = b.submit([1, 2], 0);
+    b.flush();
+    await expect(done).resolves.toBe(0);
+    expect(target.written).toEqual([1, 2]);
+    expect(failures).toEqual([]);
+    expect(b.stats()).toMatchObject({ commits: 1, commitFailures: 12 });
+    const warnings = captured.lines.filter((line) => line.level === 40);
+    // Failures at 10..120 s: the first three, then 60, 90 and 120 s.
+    expect(warnings.map((line) => line.attempt ?? line.failures)).toEqual([1, 2, 3, 6, 9, 12]);
+    expect(warnings[3]).toMatchObject({ msg: 'sink failing for 50 s, 1234 records waiting; still retrying', failingForMs: 50_000, waitingRecords: 1234, err: { code: 'Unavailable' } });
+    expect(captured.lines.at(-1)).toMatchObject({ level: 30, msg: 'sink works again after 12 failed writes', failedForMs: 120_000 });
+  });
+
+  it('writes up to maxInFlight commits at once, starting the next as one finishes', async () => {
+    const target = new ControlledTarget<number>();
     target.mode = 'manual';
-    const { batcher: b, failures } = batcher(target, { retryTimeoutMs: 5000, now: () => now, maxRecords: 1 });
+    const { batcher: b } = batcher(target, { maxRecords: 1, maxInFlight: 3 });
+    const done = range(0, 5).map((item) => b.submit([item], 0));
+    expect(target.calls.map((call) => call.items)).toEqual([[0], [1], [2]]);
+    target.call(1).resolve();
+    await vi.waitFor(() => expect(target.calls).toHaveLength(4));
+    expect(await state(done[0] as Promise<number>)).toBe('pending');
+    target.call(0).resolve();
+    await vi.waitFor(() => expect(target.calls).toHaveLength(5));
+    for (const index of [2, 3, 4]) target.call(index).resolve();
+    await Promise.all(done);
+    expect(target.written.sort()).toEqual(range(0, 5));
+    expect(b.stats()).toMatchObject({ commits: 5 });
+  });
+
+  it('splits a commit the target refuses for its data: every other item written once, each refused one set aside', async () => {
+    const { batcher: b, target, setAside, failures } = poisoned([3, 12]);
+    const done = [b.submit(range(0, 8), 0), b.submit(range(8, 8), 0), b.submit(range(16, 4), 0)];
+    b.flush();
+    expect(await Promise.all(done)).toEqual([1, 1, 0]);
+    expect(target.written.sort((x, y) => x - y)).toEqual(range(0, 20).filter((item) => item !== 3 && item !== 12));
+    expect(setAside).toEqual([{ item: 3, error: refused(3) }, { item: 12, error: refused(12) }]);
+    expect(setAside[0]?.error.message).toBe('value 3 out of range');
+    expect(failures).toEqual([]);
+    expect(b.stats()).toMatchObject({ commits: 1, records: 18 });
+    // Each refused write held a poison item; no write of good items was repeated.
+    expect(target.calls.filter((call) => !call.items.some((item) => item === 3 || item === 12)).flatMap((call) => call.items)).toHaveLength(18);
+  });
+
+  it('retries a transient failure in the middle of a split, and sets aside a refused commit of one item without writing it again', async () => {
+    const { batcher: b, target, setAside } = poisoned([1, 5], { maxRecords: 4 });
+    // The first two writes meet the poison; the third, [0] of the split, meets an outage.
+    target.failures.push(undefined, undefined, unavailable());
+    const single = b.submit([5], 0);
+    b.flush();
+    const pair = b.submit([0, 1], 0);
+    b.flush();
+    expect(await Promise.all([single, pair])).toEqual([1, 1]);
+    expect(setAside.map((entry) => entry.item)).toEqual([5, 1]);
+    expect(target.written).toEqual([0]);
+    expect(target.calls.map((call) => call.items)).toEqual([[5], [0, 1], [0], [0], [1]]);
+  });
+
+  it('without setAside, or when setting aside fails, a data rejection stops the batcher', async () => {
+    const bare = new ControlledTarget<number>();
+    bare.failures.push(refused(7));
+    const plain = batcher(bare);
+    const done = plain.batcher.submit([7], 0);
+    plain.batcher.flush();
+    await expect(done).rejects.toMatchObject({ code: REJECTED_DATA });
+    expect(plain.failures).toHaveLength(1);
+
+    const full = diskGone();
+    const { batcher: b, failures } = poisoned([1], { setAside: () => Promise.reject(full) });
+    const lost = b.submit([0, 1], 0);
+    b.flush();
+    await expect(lost).rejects.toBe(full);
+    expect(failures).toEqual([full]);
+  });
+
+  it('on a permanent failure, every waiting submitter and every later one learns the error', async () => {
+    const target = new ControlledTarget<number>();
+    target.mode = 'manual';
+    const { batcher: b, failures } = batcher(target, { maxRecords: 1 });
     const inFlight = b.submit([1], 0);
     const queued = b.submit([2], 0);
     const gathering = b.submit([], 0);
     target.call(0).reject(unavailable());
     await vi.waitFor(() => expect(target.calls).toHaveLength(2));
-    now = 5000;
-    const last = unavailable();
-    target.call(1).reject(last);
-    await expect(inFlight).rejects.toBe(last);
-    await expect(queued).rejects.toBe(last);
-    await expect(gathering).rejects.toBe(last);
-    await expect(b.submit([3], 0)).rejects.toBe(last);
-    expect(failures).toEqual([last]);
+    const permanent = diskGone();
+    target.call(1).reject(permanent);
+    await expect(inFlight).rejects.toBe(permanent);
+    await expect(queued).rejects.toBe(permanent);
+    await expect(gathering).rejects.toBe(permanent);
+    await expect(b.submit([3], 0)).rejects.toBe(permanent);
+    expect(failures).toEqual([permanent]);
     expect(target.calls).toHaveLength(2);
   });
 
