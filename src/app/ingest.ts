@@ -62,6 +62,8 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
       return { reason: 'fatal' as const, error };
     },
   );
+  // The drain is over (or never began): the decode threads have nothing left to do.
+  await parts.pipeline.close();
   const result: RunOutcome = { ...outcome, stats: { ...parts.pipeline.stats(), durationMs: Math.round(now() - started) } };
   logSummary(result, log);
   return result;
@@ -70,13 +72,14 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
 function compose(config: SluiceConfig, log: Logger): Parts {
   const sink = createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
-  const { workers, queueCapacity, batch } = config.pipeline;
+  const { workers, queueCapacity, decodeThreads, batch } = config.pipeline;
   const pipeline = new Pipeline({
     sink,
     deadLetter,
     parse: { fields: config.parse.fields },
     workers,
     queueCapacity,
+    decodeThreads,
     batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger, maxInFlight: batch.maxInFlight },
     log,
   });

@@ -44,6 +44,11 @@ export class AckTracker implements AckView {
     return batch;
   }
 
+  /** `batch` turned out to have `parts` more parts (a batch is opened before it is decoded). */
+  add(batch: BatchAck, parts: number): void {
+    batch.pending += parts;
+  }
+
   /** One part of `batch` is durable. */
   done(batch: BatchAck): void {
     if (batch.pending <= 0) throw new Error(`AckTracker: shard ${batch.shard} batch up to ${batch.nextCursor} acked more often than it has parts`);

@@ -17,7 +17,7 @@ import type { BackoffOptions } from './backoff.js';
 import type { DeadLetter, DeadLetterEntry, DeadLetterWriter, RefusedRecordEntry } from './dead-letter.js';
 import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
 import { SinkBatcher, type BatchLimits, type RefusedItem } from './sink-batcher.js';
-import { sinkFeed, type SinkFeed } from './sink-feed.js';
+import { sinkFeed, type FedBatch, type SinkFeed } from './sink-feed.js';
 import { Waiters } from './waiters.js';
 
 export interface PipelineOptions {
@@ -32,6 +32,10 @@ export interface PipelineOptions {
   batch: BatchLimits;
   /** Records per queue item; default 1000. A p-queue task per record would cost more than decoding it. */
   chunkRecords?: number;
+  /** Threads that decode for an NDJSON sink (see decode-pool.ts); default 0, the calling thread. */
+  decodeThreads?: number;
+  /** Test seam: the script of the decode threads (default: the compiled decode-worker.js). */
+  decodeScript?: URL;
   log: Logger;
   /** Pacing of the retries of a failing sink, which go on until it works again or abort(). */
   backoff?: BackoffOptions;
@@ -69,9 +73,9 @@ type Chunk =
 const DEFAULT_CHUNK_RECORDS = 1000;
 
 export class Pipeline implements BatchIntake, AckView {
-  /** Rejects, once, with the SinkError that made the pipeline give up; never resolves. */
+  /** Rejects, once, with what made the pipeline give up (a SinkError, or a decode thread that died); never resolves. */
   readonly failed: Promise<never>;
-  readonly #rejectFailed: (error: SinkError) => void;
+  readonly #rejectFailed: (error: Error) => void;
   readonly #feed: SinkFeed<unknown>;
   readonly #log: Logger;
   readonly #workers: number;
@@ -84,7 +88,7 @@ export class Pipeline implements BatchIntake, AckView {
   readonly #room = new Waiters();
   readonly #drained = new Waiters();
   /** Why nothing more gets acked: the sink failure, or abort(). */
-  #stopped: SinkError | undefined;
+  #stopped: Error | undefined;
   #aborted = false;
   #accepted = 0;
   #acked = 0;
@@ -95,14 +99,21 @@ export class Pipeline implements BatchIntake, AckView {
   #waiting = 0;
   /** True while accept() queues a batch's chunks. */
   #accepting = false;
+  /** Batches handed to decode threads and not yet back; room() keeps them below #maxDecoding. */
+  #decoding = 0;
+  readonly #maxDecoding: number;
 
   constructor(options: PipelineOptions) {
-    let rejectFailed!: (error: SinkError) => void;
+    let rejectFailed!: (error: Error) => void;
     this.failed = new Promise<never>((_, reject) => (rejectFailed = reject));
     // Observed here so that a run that never looks at `failed` gets no unhandled rejection.
     this.failed.catch(() => undefined);
     this.#rejectFailed = rejectFailed;
-    this.#feed = sinkFeed(options.sink, options.parse);
+    const decodeThreads = options.decodeThreads ?? 0;
+    const { parse, decodeScript, log } = options;
+    this.#feed = sinkFeed(options.sink, { parse, decodeThreads, log, ...(decodeScript === undefined ? {} : { decodeScript }) });
+    // Enough batches in the threads' hands to keep each busy while the next one arrives.
+    this.#maxDecoding = Math.max(1, 2 * decodeThreads);
     this.#log = options.log;
     this.#workers = options.workers;
     this.#capacity = options.queueCapacity;
@@ -125,32 +136,32 @@ export class Pipeline implements BatchIntake, AckView {
   }
 
   room(signal: AbortSignal): Promise<void> {
-    if (this.#inFlight() < this.#capacity) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    if (this.#hasRoom()) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
     return this.#room.wait(signal);
   }
 
   accept(batch: PulledBatch): void {
+    // Opened before decoding, with the decode as its first part, so that the batches of a
+    // shard are acked in pull order however long each takes to decode.
+    const ack = this.#acks.open(batch.shard, batch.nextCursor, 1);
     const fed = this.#feed.read(batch, this.#chunkRecords);
-    const { chunks, dead } = fed;
-    const ack = this.#acks.open(batch.shard, batch.nextCursor, chunks.length + (dead.length > 0 ? 1 : 0));
-    let records = 0;
-    for (const chunk of chunks) records += chunk.records;
-    this.#accepted += records + dead.length;
-    this.#peak = Math.max(this.#peak, this.#inFlight());
-    // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
-    const bytesPerLog = fed.logs > 0 ? batch.rawSize / fed.logs : 0;
-    // p-queue starts a task as it is added: until the whole batch is queued, a worker waiting
-    // for its commit does not mean that no more records are coming.
-    this.#accepting = true;
-    for (const { items, records: count } of chunks) {
-      this.#enqueue({ ack, kind: 'records', items, records: count, bytes: Math.round(count * bytesPerLog) });
+    if (!(fed instanceof Promise)) {
+      this.#queueDecoded(batch, ack, fed);
+      return;
     }
-    if (dead.length > 0) {
-      this.#log.warn({ shard: batch.shard, cursor: batch.cursor, count: dead.length, firstReason: dead[0]?.reason }, 'logs that cannot be parsed go to the dead-letter file');
-      this.#enqueue({ ack, kind: 'dead', items: dead });
-    }
-    this.#accepting = false;
-    this.#flushWhenAllWaiting();
+    this.#decoding += 1;
+    fed.then(
+      (decoded) => {
+        this.#decoding -= 1;
+        this.#queueDecoded(batch, ack, decoded);
+        if (this.#hasRoom()) this.#room.wake();
+      },
+      (error: unknown) => {
+        // Its batch can never be acked: end the run, so that a restart reads it again.
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#fail(new Error(`shard ${batch.shard}'s records from cursor ${batch.cursor} could not be decoded (${reason}); they stay unacknowledged and are read again after a restart`));
+      },
+    );
   }
 
   watermark(shard: number): string | undefined {
@@ -193,6 +204,11 @@ export class Pipeline implements BatchIntake, AckView {
     this.#drained.rejectAll(this.#stopped);
   }
 
+  /** Stops the decode threads. After the drain: a batch still decoding would never be acked. */
+  async close(): Promise<void> {
+    await this.#feed.close();
+  }
+
   stats(): PipelineStats {
     const sink = this.#records.stats();
     return {
@@ -207,6 +223,37 @@ export class Pipeline implements BatchIntake, AckView {
       commitFailures: sink.commitFailures,
       bytesCommitted: sink.bytes,
     };
+  }
+
+  #queueDecoded(batch: PulledBatch, ack: BatchAck, fed: FedBatch<unknown>): void {
+    // After an abort or a sink failure nothing more gets acked: the batch stays open.
+    if (this.#stopped !== undefined) return;
+    const { chunks, dead } = fed;
+    this.#acks.add(ack, chunks.length + (dead.length > 0 ? 1 : 0));
+    let records = 0;
+    for (const chunk of chunks) records += chunk.records;
+    this.#accepted += records + dead.length;
+    this.#peak = Math.max(this.#peak, this.#inFlight());
+    // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
+    const bytesPerLog = fed.logs > 0 ? batch.rawSize / fed.logs : 0;
+    // p-queue starts a task as it is added: until the whole batch is queued, a worker waiting
+    // for its commit does not mean that no more records are coming.
+    this.#accepting = true;
+    for (const { items, records: count } of chunks) {
+      this.#enqueue({ ack, kind: 'records', items, records: count, bytes: Math.round(count * bytesPerLog) });
+    }
+    if (dead.length > 0) {
+      this.#log.warn({ shard: batch.shard, cursor: batch.cursor, count: dead.length, firstReason: dead[0]?.reason }, 'logs that cannot be parsed go to the dead-letter file');
+      this.#enqueue({ ack, kind: 'dead', items: dead });
+    }
+    this.#accepting = false;
+    this.#acks.done(ack); // the decode part
+    this.#checkDrained();
+    this.#flushWhenAllWaiting();
+  }
+
+  #hasRoom(): boolean {
+    return this.#inFlight() < this.#capacity && this.#decoding < this.#maxDecoding;
   }
 
   #enqueue(chunk: Chunk): void {
@@ -236,7 +283,7 @@ export class Pipeline implements BatchIntake, AckView {
       this.#waiting -= 1;
       this.#running -= 1;
     }
-    if (this.#inFlight() < this.#capacity) this.#room.wake();
+    if (this.#hasRoom()) this.#room.wake();
     this.#checkDrained();
     this.#flushWhenAllWaiting();
   }
@@ -259,13 +306,14 @@ export class Pipeline implements BatchIntake, AckView {
    * delays a commit while records are still arriving.
    */
   #flushWhenAllWaiting(): void {
-    if (this.#accepting || this.#running === 0 || this.#waiting < this.#running) return;
+    // A batch still decoding will bring records soon: its arrival flushes instead (or the linger does).
+    if (this.#accepting || this.#decoding > 0 || this.#running === 0 || this.#waiting < this.#running) return;
     if (this.#queue.size > 0 && this.#running < this.#workers) return;
     this.#records.flush();
     this.#deadLetters.flush();
   }
 
-  #fail(error: SinkError): void {
+  #fail(error: Error): void {
     if (this.#stopped !== undefined) return;
     this.#stopped = error;
     this.#rejectFailed(error);

@@ -6,12 +6,14 @@
 // Either way a pull becomes queue chunks of at most chunkRecords records, and one commit
 // carries the chunks of many workers in one write.
 
+import type { Logger } from 'pino';
 import type { RequestParserOptions } from '../parse/request-parser.js';
 import { createRequestParser } from '../parse/request-parser.js';
 import type { RequestRecord } from '../parse/request-record.js';
 import type { SinkTarget } from '../sinks/sink.js';
 import { parseBatch } from './batch-parser.js';
-import { createNdjsonTranscoder } from './batch-transcoder.js';
+import { createNdjsonTranscoder, type TranscodedBatch } from './batch-transcoder.js';
+import { DecodePool } from './decode-pool.js';
 import type { DeadLetterEntry } from './dead-letter.js';
 import type { PulledBatch } from './pulled-batch.js';
 
@@ -29,14 +31,26 @@ export interface FedBatch<Item> {
 }
 
 export interface SinkFeed<Item> {
-  read(batch: PulledBatch, chunkRecords: number): FedBatch<Item>;
+  /** The batch's chunks: at once, or, decoded on another thread, later. Rejects only when a decode thread died with the batch. */
+  read(batch: PulledBatch, chunkRecords: number): FedBatch<Item> | Promise<FedBatch<Item>>;
   /** Writes the items of one commit, in order, durably. */
   write(items: readonly Item[], signal?: AbortSignal): Promise<void>;
+  /** Stops its decode threads, if any. */
+  close(): Promise<void> | undefined;
+}
+
+export interface FeedOptions {
+  parse: RequestParserOptions;
+  /** Decode threads for an NDJSON sink; 0 decodes on the calling thread. */
+  decodeThreads: number;
+  /** The decode threads' script, when not the compiled decode-worker.js (tests). */
+  decodeScript?: URL;
+  log: Logger;
 }
 
 /** The feed for `sink`; its items are opaque to the pipeline. */
-export function sinkFeed(sink: SinkTarget, parse: RequestParserOptions): SinkFeed<unknown> {
-  return sink.input === 'ndjson' ? ndjsonFeed(sink, parse) : recordFeed(sink, parse);
+export function sinkFeed(sink: SinkTarget, options: FeedOptions): SinkFeed<unknown> {
+  return sink.input === 'ndjson' ? ndjsonFeed(sink, options) : recordFeed(sink, options.parse);
 }
 
 function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: RequestParserOptions): SinkFeed<RequestRecord> {
@@ -47,17 +61,32 @@ function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: Requ
       return { logs, chunks: chunks.map((items) => ({ items, records: items.length })), dead };
     },
     write: (records, signal) => sink.write(records, signal),
+    close: () => undefined,
   };
 }
 
 /** Items are NDJSON buffers, one per chunk; a commit hands the sink those of all its chunks. */
-function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, parse: RequestParserOptions): SinkFeed<Buffer> {
+function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: FeedOptions): SinkFeed<Buffer> {
+  const { parse, decodeThreads, decodeScript, log } = options;
   const transcoder = createNdjsonTranscoder(parse);
+  const pool = decodeThreads > 0 ? new DecodePool({ threads: decodeThreads, parse, ...(decodeScript === undefined ? {} : { script: decodeScript }) }) : undefined;
+  const fed = ({ logs, chunks, dead }: TranscodedBatch): FedBatch<Buffer> => ({
+    logs,
+    chunks: chunks.map(({ ndjson, records }) => ({ items: [ndjson], records })),
+    dead,
+  });
   return {
     read(batch, chunkRecords) {
-      const { logs, chunks, dead } = transcoder.transcode(batch, chunkRecords);
-      return { logs, chunks: chunks.map(({ ndjson, records }) => ({ items: [ndjson], records })), dead };
+      if (pool === undefined) return fed(transcoder.transcode(batch, chunkRecords));
+      return pool.decode(batch, chunkRecords).then(fed, (error: unknown) => {
+        // A thread that fails is a bug, not bad data. If it handed the bytes back, the batch is
+        // decoded here; if it died with them, the batch cannot be acked, and the run must end.
+        if (batch.logGroupList.byteLength !== batch.rawSize) throw error;
+        log.error({ err: error, shard: batch.shard, cursor: batch.cursor }, 'a decode thread failed; decoding on the main thread');
+        return fed(transcoder.transcode(batch, chunkRecords));
+      });
     },
     write: (buffers, signal) => sink.write(buffers, signal),
+    close: () => pool?.close(),
   };
 }

@@ -1,0 +1,115 @@
+// Decoding on threads: the NDJSON the sink gets is what decoding on the main thread gives,
+// batches of a shard are acked in pull order however their decodes finish, and a thread that
+// dies with a batch ends the run rather than losing the batch silently.
+
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createNdjsonTranscoder } from '../../../src/pipeline/batch-transcoder.js';
+import { DecodePool } from '../../../src/pipeline/decode-pool.js';
+import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
+import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
+import { ControlledTarget, group, pulled, state } from './doubles.js';
+import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** An NDJSON sink that records each write's lines as text. */
+function ndjsonSink(): { input: 'ndjson'; written: string[]; write(lines: readonly Buffer[]): Promise<void> } {
+  const written: string[] = [];
+  return { input: 'ndjson', written, write: async (lines) => void written.push(Buffer.concat(lines).toString()) };
+}
+
+function setup(options: Partial<PipelineOptions>) {
+  const sink = ndjsonSink();
+  const deadLetter = new ControlledTarget<DeadLetterEntry>();
+  const pipeline = new Pipeline({
+    sink,
+    deadLetter,
+    parse: { fields: 'all' },
+    workers: 2,
+    queueCapacity: 10_000,
+    batch: { maxRecords: 10_000, maxBytes: 100_000_000, lingerMs: 60_000 },
+    chunkRecords: 7,
+    log: pino({ level: 'silent' }),
+    ...options,
+  });
+  closers.push(() => pipeline.close());
+  return { pipeline, sink, deadLetter };
+}
+
+/** A copy, since a batch handed to a thread gives its bytes away. */
+function copy(batch: PulledBatch): PulledBatch {
+  return { ...batch, logGroupList: Uint8Array.from(batch.logGroupList) };
+}
+
+describe('DecodePool', () => {
+  it('gives what the transcoder gives on the main thread, and takes the batch bytes without copying them', async () => {
+    const pool = new DecodePool({ threads: 2, parse: { fields: ['request_id', 'status'] } });
+    closers.push(() => pool.close());
+    const batch = pulled(1, 30n, [group('a', 12), group('b', 9, [3])]);
+    const expected = createNdjsonTranscoder({ fields: ['request_id', 'status'] }).transcode(copy(batch), 5);
+    const handed = copy(batch);
+    const decoded = await pool.decode(handed, 5);
+    expect(handed.logGroupList.byteLength).toBe(0);
+    expect(decoded.logs).toBe(expected.logs);
+    expect(decoded.chunks.map((chunk) => [chunk.records, chunk.ndjson.toString()])).toEqual(expected.chunks.map((chunk) => [chunk.records, chunk.ndjson.toString()]));
+    expect(decoded.chunks.every((chunk) => Buffer.isBuffer(chunk.ndjson))).toBe(true);
+    expect(decoded.dead).toEqual(expected.dead);
+  });
+});
+
+describe('Pipeline with decode threads', () => {
+  it('writes the same NDJSON as decoding on the main thread, and moves the watermark in pull order', async () => {
+    const batches = [pulled(0, 0n, [group('a', 40)]), pulled(0, 1n, [group('b', 3)]), pulled(0, 2n, [group('c', 20, [5])])];
+    const threads = setup({ decodeThreads: 2 });
+    const main = setup({ decodeThreads: 0 });
+    for (const batch of batches) {
+      threads.pipeline.accept(copy(batch));
+      main.pipeline.accept(copy(batch));
+    }
+    await Promise.all([threads.pipeline.drain(), main.pipeline.drain()]);
+    // Batches decoded on two threads may reach the sink in another order: the lines are the same.
+    const lines = (written: string[]): string[] => written.join('').split('\n').sort();
+    expect(lines(threads.sink.written)).toEqual(lines(main.sink.written));
+    expect(lines(threads.sink.written)).toHaveLength(40 + 3 + 19 + 1);
+    expect(threads.deadLetter.written).toEqual(main.deadLetter.written);
+    expect(threads.pipeline.watermark(0)).toBe(batches[2]?.nextCursor);
+    expect(threads.pipeline.stats()).toMatchObject({ acceptedRecords: 63, ackedRecords: 62, deadLetteredRecords: 1, inFlightRecords: 0 });
+  });
+
+  it('ends the run, with the batch unacknowledged, when a thread dies holding it', async () => {
+    const decodeScript = new URL('./fixtures/crashing-decode-worker.mjs', import.meta.url);
+    const { pipeline, sink } = setup({ decodeThreads: 1, decodeScript });
+    pipeline.accept(copy(pulled(2, 9n, [group('a', 5)])));
+    await expect(pipeline.failed).rejects.toThrow(/shard 2's records from cursor .* could not be decoded .*crashed.*read again after a restart/);
+    expect(sink.written).toEqual([]);
+    expect(pipeline.watermark(2)).toBeUndefined();
+    expect(await state(pipeline.drain())).toBe('rejected');
+  });
+
+  it('decodes on the main thread when a thread dies but the batch still holds its bytes (a view that could not be moved)', async () => {
+    const decodeScript = new URL('./fixtures/crashing-decode-worker.mjs', import.meta.url);
+    const { pipeline, sink } = setup({ decodeThreads: 1, decodeScript });
+    const batch = copy(pulled(2, 9n, [group('a', 5)]));
+    const shared = new Uint8Array(batch.logGroupList.length + 8);
+    shared.set(batch.logGroupList, 8);
+    pipeline.accept({ ...batch, logGroupList: shared.subarray(8) });
+    await pipeline.drain();
+    expect(sink.written.join('').split('\n')).toHaveLength(5 + 1);
+    expect(pipeline.watermark(2)).toBe(batch.nextCursor);
+  });
+
+  it('waits for room while as many batches as the threads can hold are decoding', async () => {
+    const { pipeline } = setup({ decodeThreads: 1 });
+    const controller = new AbortController();
+    pipeline.accept(pulled(0, 0n, [group('a', 3)]));
+    pipeline.accept(pulled(1, 0n, [group('b', 3)]));
+    const room = pipeline.room(controller.signal);
+    expect(await state(room)).toBe('pending');
+    await vi.waitFor(async () => expect(await state(room)).toBe('resolved'));
+    await pipeline.drain();
+  });
+});
