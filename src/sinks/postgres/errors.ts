@@ -13,10 +13,7 @@
 
 import type { DatabaseError } from 'pg';
 import type { RecordPosition } from '../../parse/request-record.js';
-import { SinkError } from '../sink-error.js';
-
-/** The code of a failure caused by the data of the batch, which the batcher may split to isolate. */
-export const REJECTED_DATA = 'RejectedData';
+import { REJECTED_DATA, SinkError } from '../sink-error.js';
 
 export interface ErrorScene {
   /** `open` (connecting, preparing the table) or `write` (a commit). */

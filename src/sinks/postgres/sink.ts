@@ -7,13 +7,13 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { RequestRecord } from '../../parse/request-record.js';
 import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js';
-import { SinkError } from '../sink-error.js';
-import type { SinkHealth } from '../sink.js';
+import { REJECTED_DATA, SinkError } from '../sink-error.js';
+import type { RecordSink, SinkHealth } from '../sink.js';
 import type { PostgresSinkConfig } from './config.js';
 import { describeTarget } from './connection-target.js';
 import { commitBatch, commitStatements, rollback, type CommitStatements } from './copy-commit.js';
 import { CopyTextEncoder, type Origin } from './copy-text.js';
-import { postgresError, REJECTED_DATA, stalledError, type ErrorScene } from './errors.js';
+import { postgresError, stalledError, type ErrorScene } from './errors.js';
 import { prepareTable, qualifiedName, type PreparedTable } from './table-setup.js';
 import { tableLayout } from './table-layout.js';
 
@@ -44,8 +44,8 @@ interface Writer {
   statements: CommitStatements;
 }
 
-export class PostgresSink {
-  readonly input = 'records' as const;
+export class PostgresSink implements RecordSink {
+  readonly input = 'records';
   readonly #options: PostgresSinkOptions;
   /** The database as messages name it: never the password. */
   readonly #target: string;

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../src/parse/request-record.js';
-import { REJECTED_DATA } from '../../../src/sinks/postgres/errors.js';
+import { REJECTED_DATA } from '../../../src/sinks/sink-error.js';
 import { generatedRecords } from '../../../bench/request-records.js';
 import { rejection } from '../../helpers/sink-failure.js';
 import { describePostgres } from '../../helpers/postgres.js';

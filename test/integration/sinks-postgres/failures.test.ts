@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import type { RequestRecord } from '../../../src/parse/request-record.js';
-import { REJECTED_DATA } from '../../../src/sinks/postgres/errors.js';
+import { REJECTED_DATA } from '../../../src/sinks/sink-error.js';
 import { generatedRecords } from '../../../bench/request-records.js';
 import { rejection } from '../../helpers/sink-failure.js';
 import { describePostgres, TEST_DATABASE, TEST_URL } from '../../helpers/postgres.js';

@@ -1,7 +1,7 @@
 import { DatabaseError } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { postgresError, REJECTED_DATA, type ErrorScene } from '../../../src/sinks/postgres/errors.js';
-import { SinkError } from '../../../src/sinks/sink-error.js';
+import { postgresError, type ErrorScene } from '../../../src/sinks/postgres/errors.js';
+import { REJECTED_DATA, SinkError } from '../../../src/sinks/sink-error.js';
 
 const TARGET = 'postgres://sluice:***@db.example:5432/logs';
 const TABLE = '"public"."requests"';
