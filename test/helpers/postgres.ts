@@ -51,6 +51,8 @@ export function describePostgres(name: string, tests: (db: PostgresFixture) => v
         });
       });
     } else {
+      // Skipped suites' names are not shown by the default reporter: say it where it is seen.
+      console.warn(`${name}: skipped: ${UNREACHABLE}`);
       describe.skipIf(true)(`${name} [skipped: ${UNREACHABLE}]`, () => tests(unreachableFixture));
     }
     return;
