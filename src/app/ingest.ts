@@ -72,7 +72,8 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
 function compose(config: SluiceConfig, log: Logger): Parts {
   const sink = createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
-  const { workers, queueCapacity, decodeThreads, batch } = config.pipeline;
+  const { workers, queueCapacity, decodeThreads } = config.pipeline;
+  const batch = commitLimits(config);
   const pipeline = new Pipeline({
     sink,
     deadLetter,
@@ -85,6 +86,14 @@ function compose(config: SluiceConfig, log: Logger): Parts {
   });
   const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });
   return { sink, deadLetter, pipeline, source };
+}
+
+/** pipeline.batch, with what the sink's own `batch` section sets over it (a database sink commits in parallel). */
+function commitLimits(config: SluiceConfig): SluiceConfig['pipeline']['batch'] {
+  const own = 'batch' in config.sink ? config.sink.batch : {};
+  const limits = { ...config.pipeline.batch };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) Object.assign(limits, { [key]: value });
+  return limits;
 }
 
 /** Opens the sink and the dead-letter file before anything is pulled: a path that cannot be written fails the run at start. */

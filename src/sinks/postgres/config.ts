@@ -3,7 +3,7 @@
 // (see table-layout.ts); `columns` only renames.
 
 import { z } from 'zod';
-import { boolean, duration } from '../../config/units.js';
+import { boolean, duration, size, wholeNumber } from '../../config/units.js';
 
 const text = z.string().min(1, { message: 'must not be empty', abort: true });
 
@@ -42,6 +42,17 @@ export const postgresSinkConfig = z
       .refine((ms) => ms > 0, 'must be longer than 0')
       .prefault('60s')
       .describe('A commit not done after this long is abandoned and retried: its connection is closed, so the database rolls it back.'),
+    batch: z
+      .strictObject({
+        maxRecords: wholeNumber(1).optional().describe('Records in one commit at most; default pipeline.batch.maxRecords.'),
+        maxBytes: size.optional().describe('Bytes of records in one commit at most; default pipeline.batch.maxBytes.'),
+        linger: duration.optional().describe('How long a commit waits for more records; default pipeline.batch.linger.'),
+        maxInFlight: wholeNumber(1, 64)
+          .prefault(2)
+          .describe('Commits written at once, each in its own transaction on its own connection (the pool holds this many).'),
+      })
+      .prefault({})
+      .describe('Commits into this table, over pipeline.batch.'),
   })
   .describe('PostgreSQL table; every commit is one transaction with one COPY.');
 

@@ -15,14 +15,14 @@ function flags(argv: readonly string[]): Record<string, string | undefined> {
 
 describe('postgres sink config', () => {
   it('has defaults for everything but the type', () => {
-    expect(sinkConfigSchema.parse({ type: 'postgres' })).toEqual({ type: 'postgres', schema: 'public', table: 'requests', dedupe: false, connectTimeout: 10_000, commitTimeout: 60_000 });
+    expect(sinkConfigSchema.parse({ type: 'postgres' })).toEqual({ type: 'postgres', schema: 'public', table: 'requests', dedupe: false, connectTimeout: 10_000, commitTimeout: 60_000, batch: { maxInFlight: 2 } });
   });
 
   it('reads every option, durations and booleans also as text', () => {
     const config = sinkConfigSchema.parse({
-      type: 'postgres', url: 'postgresql://u:p@h/db', schema: 'logs', table: 'nginx', dedupe: 'true', columns: { time: 'ts' }, connectTimeout: '2s', commitTimeout: '5m',
+      type: 'postgres', url: 'postgresql://u:p@h/db', schema: 'logs', table: 'nginx', dedupe: 'true', columns: { time: 'ts' }, connectTimeout: '2s', commitTimeout: '5m', batch: { maxRecords: '500', linger: '1s', maxInFlight: '3' },
     });
-    expect(config).toEqual({ type: 'postgres', url: 'postgresql://u:p@h/db', schema: 'logs', table: 'nginx', dedupe: true, columns: { time: 'ts' }, connectTimeout: 2000, commitTimeout: 300_000 });
+    expect(config).toEqual({ type: 'postgres', url: 'postgresql://u:p@h/db', schema: 'logs', table: 'nginx', dedupe: true, columns: { time: 'ts' }, connectTimeout: 2000, commitTimeout: 300_000, batch: { maxRecords: 500, linger: 1000, maxInFlight: 3 } });
   });
 
   it('refuses a url that is not postgres:// without repeating it (it may hold a password)', () => {
@@ -35,7 +35,7 @@ describe('postgres sink config', () => {
 
   it('takes --sink postgres --output postgres://... from flags alone, the URL as sink.url', async () => {
     const config = await loadConfig({ flags: flags(['--sink', 'postgres', '--output', 'postgres://u:secret@db:5432/logs']), env: {} });
-    expect(config.sink).toEqual({ type: 'postgres', url: 'postgres://u:secret@db:5432/logs', schema: 'public', table: 'requests', dedupe: false, connectTimeout: 10_000, commitTimeout: 60_000 });
+    expect(config.sink).toEqual({ type: 'postgres', url: 'postgres://u:secret@db:5432/logs', schema: 'public', table: 'requests', dedupe: false, connectTimeout: 10_000, commitTimeout: 60_000, batch: { maxInFlight: 2 } });
   });
 
   it('still takes --output as the file sink path when it is not a postgres:// URL', async () => {
