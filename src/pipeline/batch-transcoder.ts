@@ -13,6 +13,7 @@
 import { parseBatch } from './batch-parser.js';
 import type { DeadLetterEntry } from './dead-letter.js';
 import type { PulledBatch } from './pulled-batch.js';
+import { forEachLogGroup } from '../sls/codec/log-group-list-decoder.js';
 import { ProtoReader } from '../sls/codec/protobuf-reader.js';
 import { decodeCursor, encodeCursor } from '../sls/cursor.js';
 import { ContentKeys, REFERENCE_ONLY, ROLE_METHOD, ROLE_STATUS, ROLE_URI, type ContentKey } from '../parse/content-keys.js';
@@ -47,7 +48,6 @@ export function createNdjsonTranscoder(options: RequestParserOptions): NdjsonTra
 }
 
 // Tags (field number << 3 | wire type), as log-group-list-decoder.ts reads them.
-const LIST_GROUP = (1 << 3) | 2;
 const GROUP_LOG = (1 << 3) | 2;
 const LOG_TIME = (1 << 3) | 0;
 const LOG_CONTENT = (2 << 3) | 2;
@@ -121,7 +121,7 @@ class BatchTranscoder implements NdjsonTranscoder {
     this.#out.rewind(0);
     try {
       this.#firstGroup = decodeCursor(batch.cursor);
-      this.#list();
+      forEachLogGroup(this.#reader, this.#bytes.length, (groupEnd, group) => this.#group(groupEnd, group));
     } catch (error) {
       return this.#undecodable(batch, error);
     }
@@ -139,20 +139,6 @@ class BatchTranscoder implements NdjsonTranscoder {
     const reference = parseBatch(batch, this.#parser, this.#chunkRecords);
     if (reference.logs > 0 || reference.dead.length !== 1) throw error;
     return { logs: 0, chunks: [], dead: reference.dead };
-  }
-
-  #list(): void {
-    const reader = this.#reader;
-    const end = this.#bytes.length;
-    let group = 0;
-    while (reader.pos < end) {
-      const tag = reader.tag(end);
-      if (tag === LIST_GROUP) {
-        const groupEnd = reader.lengthEnd(end);
-        this.#group(groupEnd, group++);
-        reader.pos = groupEnd;
-      } else reader.skip(tag, end);
-    }
   }
 
   #group(end: number, group: number): void {

@@ -34,17 +34,26 @@ export function decodeLogGroupList(bytes: Uint8Array): LogRecord[] {
 
 /** Counts the LogGroups of a LogGroupList without decoding them (checks the list's framing only). */
 export function countLogGroups(bytes: Uint8Array): number {
-  const reader = new ProtoReader(bytes, 'LogGroupList');
-  const end = bytes.length;
   let groups = 0;
+  forEachLogGroup(new ProtoReader(bytes, 'LogGroupList'), bytes.length, () => groups++);
+  return groups;
+}
+
+/**
+ * Walks a LogGroupList's top level: for each LogGroup, calls `visit` with the reader at the
+ * group's first byte, the group's end and its index, then moves past the group whatever
+ * `visit` read. Every other field is skipped. The one walk the decoders share.
+ */
+export function forEachLogGroup(reader: ProtoReader, end: number, visit: (groupEnd: number, index: number) => void): void {
+  let group = 0;
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === LIST_GROUP) {
-      reader.pos = reader.lengthEnd(end);
-      groups++;
+      const groupEnd = reader.lengthEnd(end);
+      visit(groupEnd, group++);
+      reader.pos = groupEnd;
     } else reader.skip(tag, end);
   }
-  return groups;
 }
 
 class LogGroupListDecoder {
@@ -63,17 +72,7 @@ class LogGroupListDecoder {
   }
 
   decode(): LogRecord[] {
-    const reader = this.#reader;
-    const end = this.#buffer.length;
-    let group = 0;
-    while (reader.pos < end) {
-      const tag = reader.tag(end);
-      if (tag === LIST_GROUP) {
-        const groupEnd = reader.lengthEnd(end);
-        this.#group(groupEnd, group++);
-        reader.pos = groupEnd;
-      } else reader.skip(tag, end);
-    }
+    forEachLogGroup(this.#reader, this.#buffer.length, (groupEnd, group) => this.#group(groupEnd, group));
     return this.#records;
   }
 
