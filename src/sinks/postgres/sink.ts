@@ -161,6 +161,10 @@ export class PostgresSink implements RecordSink {
       const failure = this.#noted(postgresError(error, this.#scene('write')));
       log.warn({ err: failure }, 'postgres sink: an idle connection failed');
     });
+    // A connection checked out of the pool has no listener of the pool's: one that breaks
+    // mid-commit (a reset network) emits 'error' on its client too, which would end the
+    // process. The commit's query fails with that error anyway, and is retried from there.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   }
 
