@@ -4,7 +4,7 @@
 // except under CI=true, where it fails: CI has PostgreSQL, so not reaching it is a bug.
 
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 
 const HOST = process.env.PGHOST ?? '127.0.0.1';
 const PORT = Number(process.env.PGPORT ?? 5432);
@@ -13,6 +13,14 @@ export const TEST_DATABASE = 'test';
 
 /** The test database's URL (no password: the test server trusts local connections). */
 export const TEST_URL = `postgres://${encodeURIComponent(USER)}@${HOST}:${PORT}/${TEST_DATABASE}`;
+
+/** Where the test database is, for a proxy in front of it (test/helpers/tcp-proxy.ts). */
+export const TEST_SERVER = { host: HOST, port: PORT };
+
+/** The test database's URL through a proxy listening on 127.0.0.1:`port`. */
+export function testUrlVia(port: number): string {
+  return `postgres://${encodeURIComponent(USER)}@127.0.0.1:${port}/${TEST_DATABASE}`;
+}
 
 const UNREACHABLE = `PostgreSQL not reachable at ${HOST}:${PORT} (database ${TEST_DATABASE}): start it, or set PGHOST/PGPORT, to run these tests`;
 
@@ -37,6 +45,14 @@ export interface PostgresFixture {
   query<Row extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** A name for another schema a test creates, `<schema><suffix>`; dropped after the suite too. */
   otherSchema(suffix: string): string;
+  /** `"schema"."name"` of a table in this suite's schema, quoted for SQL. */
+  table(name: string): string;
+  /**
+   * Takes an ACCESS EXCLUSIVE lock on `table` in a transaction of its own, and resolves once it
+   * is granted: every transaction that wrote into the table has ended by then, and every later
+   * write waits. Call the returned function to roll the lock's transaction back.
+   */
+  lock(table: string): Promise<() => Promise<void>>;
 }
 
 let suites = 0;
@@ -68,6 +84,20 @@ export function describePostgres(name: string, tests: (db: PostgresFixture) => v
       schemas.push(schema + suffix);
       return schema + suffix;
     },
+    table: (name) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`,
+    lock: async (table) => {
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN; LOCK TABLE ${fixture.table(table)} IN ACCESS EXCLUSIVE MODE`);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      return async () => {
+        await client.query('ROLLBACK');
+        client.release();
+      };
+    },
   };
   describe(name, () => {
     beforeAll(async () => {
@@ -85,4 +115,36 @@ const unreachableFixture: PostgresFixture = {
   schema: 'unreachable',
   query: () => Promise.reject(new Error(UNREACHABLE)),
   otherSchema: (suffix) => `unreachable${suffix}`,
+  table: (name) => `unreachable.${name}`,
+  lock: () => Promise.reject(new Error(UNREACHABLE)),
 };
+
+/** Rows in `table` of the suite's schema. */
+export async function countRows(db: PostgresFixture, table: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${db.table(table)}`);
+  return row?.n ?? 0;
+}
+
+/**
+ * Resolves with the row count once `table` holds at least `atLeast` rows; a table that does
+ * not exist yet (the run under test creates it) holds none.
+ */
+export function waitForRows(db: PostgresFixture, table: string, atLeast: number, timeoutMs = 15_000): Promise<number> {
+  return vi.waitFor(
+    async () => {
+      const rows = await countRows(db, table).catch((error: unknown) => {
+        if ((error as { code?: string }).code === '42P01') return 0; // undefined_table
+        throw error;
+      });
+      if (rows < atLeast) throw new Error(`${db.table(table)} holds ${rows} rows, waiting for ${atLeast}`);
+      return rows;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
+}
+
+/** The values of `column` (a record key's column, `request_id` by default), one per row of `table`. */
+export async function columnValues(db: PostgresFixture, table: string, column = 'request_id'): Promise<string[]> {
+  const rows = await db.query<{ value: string }>(`SELECT ${pg.escapeIdentifier(column)} AS value FROM ${db.table(table)}`);
+  return rows.map((row) => row.value);
+}

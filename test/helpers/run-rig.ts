@@ -75,7 +75,8 @@ export class RunRig {
       },
       ...(overrides.parse === undefined ? {} : { parse: overrides.parse }),
       pipeline: { workers: 2, queueCapacity: 5000, drainTimeout: '5s', ...overrides.pipeline },
-      sink: { type: 'file', path: this.path('requests.ndjson'), ...overrides.sink },
+      // Another sink type replaces the file sink's section, as a flag would (its `path` would be an unknown key).
+      sink: overrides.sink?.type === undefined || overrides.sink.type === 'file' ? { type: 'file', path: this.path('requests.ndjson'), ...overrides.sink } : overrides.sink,
       deadLetter: { path: this.path('dead-letter.ndjson'), ...overrides.deadLetter },
       log: { level: 'info', ...overrides.log },
     };
@@ -120,10 +121,10 @@ export class RunRig {
   }
 }
 
-/** Resident memory of a live process in KiB (VmRSS of /proc/<pid>/status). */
-export function residentKb(pid: number): number {
+/** Resident memory of a live process in KiB, now (VmRSS of /proc/<pid>/status) or at its peak (VmHWM). */
+export function residentKb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kb);
 }

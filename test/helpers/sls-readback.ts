@@ -4,6 +4,7 @@
 
 import { SlsClient } from '../../src/sls/client.js';
 import { decodeCursor, offsetCursor } from '../../src/sls/cursor.js';
+import type { LogRecord } from '../../src/sls/types.js';
 
 /** One stored log and its position, named as sluice's records name it. */
 export interface StoredLog {
@@ -13,6 +14,8 @@ export interface StoredLog {
   /** Index of the log within its group. */
   index: number;
   requestId: string;
+  /** The log as SLS returns it: its time and contents. */
+  log: LogRecord;
 }
 
 /** Where to read a shard: from `from` (inclusive) to `to` (exclusive); cursors, or 'begin'/'end' now. */
@@ -37,7 +40,7 @@ export async function readShard(client: SlsClient, logstore: string, { shard, fr
       group = record.group;
       const requestId = record.fields.request_id;
       if (requestId === undefined) throw new Error(`shard ${shard}: a stored log has no request_id`);
-      logs.push({ shard, cursor: offsetCursor(cursor, group), index, requestId });
+      logs.push({ shard, cursor: offsetCursor(cursor, group), index, requestId, log: record });
     }
     cursor = pulled.nextCursor;
   }
