@@ -5,6 +5,7 @@ import { benchCodec } from './codec.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchEmulator } from './emulator.js';
 import { benchHttp } from './http.js';
+import { benchPostgres } from './postgres.js';
 import { formatTable, writeResults, type BenchRow } from './report.js';
 
 interface BenchCase {
@@ -18,6 +19,7 @@ const CASES: BenchCase[] = [
   { name: 'http', title: 'HTTP transport: node:http keep-alive (ours) vs undici request(), loopback', run: benchHttp },
   { name: 'emulator', title: 'Emulator: PullLogs served to a counting client (child process, 4M nginx logs)', run: benchEmulator },
   { name: 'e2e', title: 'End to end: emulator -> sluice run --until end -> sink, beside the decode-only ceiling (1M nginx logs)', run: benchEndToEnd },
+  { name: 'postgres', title: 'PostgreSQL: emulator -> sluice run --until end -> file / postgres sink, beside the server\'s own COPY (500k nginx logs)', run: benchPostgres },
 ];
 
 const wanted = process.argv.slice(2);
@@ -27,5 +29,6 @@ if (unknown.length > 0) throw new Error(`unknown benchmark case(s) ${unknown.joi
 for (const entry of CASES) {
   if (wanted.length > 0 && !wanted.includes(entry.name)) continue;
   const rows = await entry.run();
+  if (rows.length === 0) continue; // skipped: the case said why
   console.log(`${formatTable(entry.title, rows)}\n  -> ${writeResults(entry.name, rows)}\n`);
 }
