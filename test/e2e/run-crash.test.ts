@@ -22,14 +22,14 @@ beforeAll(async () => {
 afterAll(() => rig.close());
 
 /** Per case: its own consumer group; each run writes its own file (a killed run may end in a torn line). */
-function scene(group: string): { config: string; outputs: [string, string] } {
+function scene(group: string, pipeline: Record<string, unknown>): { config: string; outputs: [string, string] } {
   const outputs: [string, string] = [rig.path(`${group}-1.ndjson`), rig.path(`${group}-2.ndjson`)];
-  const config = rig.writeConfig({ source: { consumerGroup: group }, sink: { path: outputs[0] } }, `${group}.yaml`);
+  const config = rig.writeConfig({ source: { consumerGroup: group }, sink: { path: outputs[0] }, pipeline }, `${group}.yaml`);
   return { config, outputs };
 }
 
-async function killAndRestart(group: string, killWhen: (output: string) => Promise<unknown>): Promise<void> {
-  const { config, outputs } = scene(group);
+async function killAndRestart(group: string, killWhen: (output: string) => Promise<unknown>, pipeline: Record<string, unknown> = {}): Promise<void> {
+  const { config, outputs } = scene(group, pipeline);
   const first = rig.run(config);
   await killWhen(outputs[0]);
   first.child.kill('SIGKILL');
@@ -37,6 +37,7 @@ async function killAndRestart(group: string, killWhen: (output: string) => Promi
   expect(readSink(outputs[0]).length, 'killed before it had written everything').toBeLessThan(LOGS);
   // Read before the restart moves them: what the group vouched for when the process died.
   const checkpoints = await rig.client.getCheckpoints(rig.logstore, group);
+  rig.emulator.setFaults('');
 
   const second = rig.run(config, ['--until', 'end', '--output', outputs[1]]);
   expect(await second.exited, second.stderr()).toBe(0);
@@ -47,20 +48,29 @@ async function killAndRestart(group: string, killWhen: (output: string) => Promi
 
 describe('sluice run: kill -9 and restart', () => {
   it('right after the first records are written: all arrive, duplicates only past the checkpoint', async () => {
-    await killAndRestart('crash-early', (output) => waitForSinkLines(output, 1));
+    // As below: the rest stays unread however fast the run is.
+    const killWhen = async (output: string): Promise<void> => {
+      await waitForSinkLines(output, 1);
+      rig.emulator.setFaults('PullLogs:503');
+    };
+    await killAndRestart('crash-early', killWhen, { queueCapacity: 1 });
   });
 
   it('mid-run, once checkpoints were committed: all arrive, duplicates only past the checkpoint', async () => {
-    await killAndRestart('crash-mid', async (output) => {
-      await waitForSinkLines(output, LOGS / 3);
-      // A checkpoint of some shard is in the group, so the restart must resume past it.
+    // With room for one record, a shard is pulled again only once everything pulled before is
+    // written; PullLogs failing from the first written line on keeps the rest unread, however
+    // fast the run is, while the first pulls are written and checkpointed.
+    const killWhen = async (output: string): Promise<void> => {
+      await waitForSinkLines(output, 1);
+      rig.emulator.setFaults('PullLogs:503');
       await vi.waitFor(
         async () => {
           const checkpoints = await rig.client.getCheckpoints(rig.logstore, 'crash-mid');
           expect(checkpoints.some((c) => c.checkpoint !== '')).toBe(true);
         },
-        { timeout: 5000, interval: 50 },
+        { timeout: 10_000, interval: 50 },
       );
-    });
+    };
+    await killAndRestart('crash-mid', killWhen, { queueCapacity: 1 });
   });
 });
