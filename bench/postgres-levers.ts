@@ -1,4 +1,4 @@
-// What each lever buys the postgres sink (dedupe off), measured in one run: the defaults and
+// What each lever buys the postgres sink (dedupe off unless a variant says), measured in one run: the defaults and
 // each variant in turn, round after round, so that every figure is a median of samples taken
 // in the same stretches of a noisy machine's time, and each variant is read as a ratio to the
 // defaults beside it. Besides records/s, the CPU each record costs sluice and the server, the
@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { CREATED_TYPE, tableLayout } from '../src/sinks/postgres/table-layout.js';
-import { benchDatabaseUrl, unreachable } from './postgres-server.js';
+import { benchDatabaseUrl } from './postgres-server.js';
 import { PostgresRuns, type PostgresRun, type PostgresVariant } from './postgres.js';
 import { formatTable, median, writeResults, type BenchRow } from './report.js';
-import { startEmulatorChild } from './sluice-process.js';
+import { startEmulatorChild, type EmulatorChild } from './sluice-process.js';
 
 const LOGS = 500_000;
 const SHARDS = 4;
@@ -30,6 +30,7 @@ function createTable(kind: string, json = 'jsonb'): string {
 
 const VARIANTS: Readonly<Record<string, PostgresVariant>> = {
   defaults: {},
+  'dedupe on': { sink: { dedupe: true } },
   'maxInFlight 1': { sink: { batch: { maxInFlight: 1 } } },
   'maxInFlight 3': { sink: { batch: { maxInFlight: 3 } }, pipeline: { queueCapacity: 40_000 } },
   'maxInFlight 4': { sink: { batch: { maxInFlight: 4 } }, pipeline: { queueCapacity: 50_000 } },
@@ -49,19 +50,17 @@ interface Samples {
 export async function benchPostgresLevers(names: readonly string[] = Object.keys(VARIANTS)): Promise<BenchRow[]> {
   const unknown = names.filter((name) => VARIANTS[name] === undefined);
   if (unknown.length > 0) throw new Error(`unknown variant(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANTS).join(', ')}`);
-  const url = benchDatabaseUrl();
-  const why = await unreachable(url);
-  if (why !== undefined) throw new Error(`PostgreSQL not reachable at ${url}: ${why}`);
   const wanted = names.includes('defaults') ? names : ['defaults', ...names];
-  const emulator = await startEmulatorChild(LOGS, SHARDS);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
   let runs: PostgresRuns | undefined;
+  let emulator: EmulatorChild | undefined;
   try {
-    runs = await PostgresRuns.open(url, emulator.url, dir);
+    runs = await PostgresRuns.open(benchDatabaseUrl(), dir);
+    emulator = await startEmulatorChild(LOGS, SHARDS);
     const samples = new Map<string, Samples>(wanted.map((name) => [name, { runs: [] }]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of wanted) {
-        const { table, ...run } = await runs.run(LOGS, false, VARIANTS[name] as PostgresVariant);
+        const { table, ...run } = await runs.run(emulator.url, LOGS, false, VARIANTS[name] as PostgresVariant);
         await runs.drop(table);
         samples.get(name)?.runs.push(run);
       }
@@ -70,7 +69,7 @@ export async function benchPostgresLevers(names: readonly string[] = Object.keys
   } finally {
     await runs?.close();
     rmSync(dir, { recursive: true, force: true });
-    await emulator.stop();
+    await emulator?.stop();
   }
 }
 

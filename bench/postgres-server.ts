@@ -16,19 +16,6 @@ export function benchDatabaseUrl(): string {
   return `postgres://${user}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/${process.env.PGDATABASE ?? 'test'}`;
 }
 
-/** Why the database cannot be used, or undefined when a connection works. */
-export async function unreachable(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /**
  * CPU seconds the server has used: its postmaster's own and its exited backends' (reaped by
  * the postmaster), and those of its live processes (backends, WAL writer, checkpointer).

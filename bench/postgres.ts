@@ -16,9 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
-import { copyRanges, dumpRows, benchDatabaseUrl, ServerCpu, unreachable, type RowRange } from './postgres-server.js';
+import { maskedUrl } from '../src/sinks/postgres/connection-target.js';
+import { benchDatabaseUrl, copyRanges, dumpRows, ServerCpu, type RowRange } from './postgres-server.js';
 import { median, type BenchRow } from './report.js';
-import { medianRate, peakRss, runIntoFile, runSluice, spreadNote, startEmulatorChild, type RunFigures } from './sluice-process.js';
+import { medianRate, peakRss, runIntoFile, runSluice, spreadNote, startEmulatorChild, type EmulatorChild, type RunFigures } from './sluice-process.js';
 
 /** Half the e2e case's million: three rounds of four runs stay near two minutes on a loaded 2-core machine. */
 const LOGS = 500_000;
@@ -46,27 +47,31 @@ export interface PostgresRun extends RunFigures {
 export class PostgresRuns {
   readonly url: string;
   readonly schema: string;
-  readonly #emulatorUrl: string;
   readonly #dir: string;
   readonly #client: pg.Client;
   readonly #server: ServerCpu | undefined;
   #tables = 0;
 
-  private constructor(url: string, emulatorUrl: string, dir: string, client: pg.Client, server: ServerCpu | undefined) {
+  private constructor(url: string, dir: string, client: pg.Client, server: ServerCpu | undefined) {
     this.url = url;
     this.schema = `sluice_bench_${process.pid}`;
-    this.#emulatorUrl = emulatorUrl;
     this.#dir = dir;
     this.#client = client;
     this.#server = server;
   }
 
-  static async open(url: string, emulatorUrl: string, dir: string): Promise<PostgresRuns> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const runs = new PostgresRuns(url, emulatorUrl, dir, client, await ServerCpu.of(client));
-    await client.query(`DROP SCHEMA IF EXISTS ${runs.#quotedSchema} CASCADE; CREATE SCHEMA ${runs.#quotedSchema}`);
-    return runs;
+  /** Connects and creates the schema; throws when the database cannot be reached or used. Sluice's config files go to `dir`. */
+  static async open(url: string, dir: string): Promise<PostgresRuns> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      const runs = new PostgresRuns(url, dir, client, await ServerCpu.of(client));
+      await client.query(`DROP SCHEMA IF EXISTS ${runs.#quotedSchema} CASCADE; CREATE SCHEMA ${runs.#quotedSchema}`);
+      return runs;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** `"schema"."name"`. */
@@ -74,15 +79,15 @@ export class PostgresRuns {
     return `${this.#quotedSchema}.${pg.escapeIdentifier(name)}`;
   }
 
-  /** One `sluice run` into a new table; throws unless the table then holds `logs` rows. The table is kept: drop() it. */
-  async run(logs: number, dedupe: boolean, variant: PostgresVariant = {}): Promise<PostgresRun & { table: string }> {
+  /** One `sluice run` from `emulatorUrl` into a new table; throws unless the table then holds `logs` rows. The table is kept: drop() it. */
+  async run(emulatorUrl: string, logs: number, dedupe: boolean, variant: PostgresVariant = {}): Promise<PostgresRun & { table: string }> {
     const name = `run_${++this.#tables}`;
     const table = this.table(name);
     if (variant.prepare !== undefined) await this.#client.query(variant.prepare.replaceAll('{table}', table));
     const config = path.join(this.#dir, 'postgres.yaml');
     writeFileSync(config, stringify({ sink: { type: 'postgres', url: this.url, schema: this.schema, table: name, dedupe, ...variant.sink }, ...(variant.pipeline === undefined ? {} : { pipeline: variant.pipeline }) }));
     const before = this.#serverSeconds();
-    const figures = await runSluice(this.#emulatorUrl, this.#dir, ['--config', config], variant.env);
+    const figures = await runSluice(emulatorUrl, this.#dir, ['--config', config], variant.env);
     const serverCpuSeconds = this.#serverSeconds() - before;
     const { rows } = await this.#client.query<{ count: string }>(`SELECT count(*) FROM ${table}`);
     if (Number(rows[0]?.count) !== logs) throw new Error(`${table} holds ${rows[0]?.count} rows, not the ${logs} logs generated`);
@@ -131,16 +136,17 @@ export class PostgresRuns {
 
 export async function benchPostgres(): Promise<BenchRow[]> {
   const url = benchDatabaseUrl();
-  const why = await unreachable(url);
-  if (why !== undefined) {
-    console.error(`postgres case skipped: PostgreSQL not reachable at ${url.replace(/\/\/[^@]*@/, '//')} (${why}); start it, or set BENCH_POSTGRES_URL (or PGHOST/PGPORT/PGUSER)`);
-    return [];
-  }
-  const emulator = await startEmulatorChild(LOGS, SHARDS);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
   let runs: PostgresRuns | undefined;
+  let emulator: EmulatorChild | undefined;
   try {
-    runs = await PostgresRuns.open(url, emulator.url, dir);
+    try {
+      runs = await PostgresRuns.open(url, dir);
+    } catch (error) {
+      console.error(`postgres case skipped: cannot use PostgreSQL at ${maskedUrl(url)} (${(error as Error).message}); start it, or set BENCH_POSTGRES_URL (or PGHOST/PGPORT/PGUSER)`);
+      return [];
+    }
+    emulator = await startEmulatorChild(LOGS, SHARDS);
     const files: RunFigures[] = [];
     const plain: PostgresRun[] = [];
     const deduped: PostgresRun[] = [];
@@ -150,14 +156,14 @@ export async function benchPostgres(): Promise<BenchRow[]> {
     let ranges: RowRange[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       files.push(await runIntoFile(emulator.url, dir, LOGS));
-      const { table, ...off } = await runs.run(LOGS, false);
+      const { table, ...off } = await runs.run(emulator.url, LOGS, false);
       plain.push(off);
       if (round === 0) {
         ranges = await runs.dump(table, dump, CONNECTIONS);
         await runs.query(`CREATE TABLE ${template} (LIKE ${table})`);
       }
       await runs.drop(table);
-      const on = await runs.run(LOGS, true);
+      const on = await runs.run(emulator.url, LOGS, true);
       await runs.drop(on.table);
       deduped.push(on);
       copies.push(await runs.copy(template, dump, ranges));
@@ -166,7 +172,7 @@ export async function benchPostgres(): Promise<BenchRow[]> {
   } finally {
     await runs?.close();
     rmSync(dir, { recursive: true, force: true });
-    await emulator.stop();
+    await emulator?.stop();
   }
 }
 
