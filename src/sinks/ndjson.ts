@@ -1,6 +1,7 @@
-// NDJSON encoding of a batch, on the hot path of every file-like sink: one JSON.stringify per
-// record, then one join and one Buffer.from for the whole batch, so a commit of many thousand
-// records costs one allocation of bytes and one write call, never one per record.
+// NDJSON encoding of objects: the dead-letter file's lines, and the reference the transcoder
+// (src/pipeline/batch-transcoder.ts, which writes the file and stdout sinks' lines straight
+// from the pulled bytes) is tested against. One JSON.stringify per value, then one join and
+// one Buffer.from for the whole batch: one allocation of bytes, never one per value.
 
 import { SinkError } from './sink-error.js';
 
