@@ -180,7 +180,7 @@ async function copySeconds(client: pg.Client, table: string, names: string, form
 /** Records per second through the sink itself, `inFlight` commits at a time. */
 async function sinkRate(url: string, schema: string, dedupe: boolean, records: readonly RequestRecord[], inFlight: number): Promise<number> {
   const log = pino({ level: 'warn' });
-  const sink = new PostgresSink({ config: postgresSinkConfig.parse({ type: 'postgres', url, schema, table: `sink_${dedupe ? 'dedupe' : 'plain'}`, dedupe }), fields: 'all', origin: ORIGIN, log, maxInFlight: inFlight });
+  const sink = new PostgresSink({ config: postgresSinkConfig.parse({ type: 'postgres', url, schema, table: `sink_${dedupe ? 'dedupe' : 'plain'}`, dedupe, batch: { maxInFlight: inFlight } }), fields: 'all', origin: ORIGIN, log });
   await sink.open();
   try {
     const started = performance.now();

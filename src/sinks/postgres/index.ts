@@ -7,5 +7,5 @@ import { PostgresSink } from './sink.js';
 export const postgresSink: SinkDefinition<'postgres', typeof postgresSinkConfig> = {
   type: 'postgres',
   schema: postgresSinkConfig,
-  create: (config, { log, fields, origin }) => new PostgresSink({ config, fields, origin, log, maxInFlight: config.batch.maxInFlight }),
+  create: (config, { log, fields, origin }) => new PostgresSink({ config, fields, origin, log }),
 };

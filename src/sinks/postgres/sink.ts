@@ -1,5 +1,5 @@
 // The PostgreSQL sink: records into a table, each write() one transaction with one COPY (see
-// copy-commit.ts), on a pool of maxInFlight connections so that the batcher can commit
+// copy-commit.ts), on a pool of sink.batch.maxInFlight connections so that the batcher can commit
 // several batches at once. The sink commits and classifies failures (errors.ts); retrying and
 // splitting batches is the batcher's job.
 
@@ -24,8 +24,6 @@ export interface PostgresSinkOptions {
   /** The SLS project and logstore the records come from (columns `project`, `logstore`). */
   origin: Origin;
   log: Logger;
-  /** Commits allowed in parallel, each on its own connection: the pool's size. Default 2. */
-  maxInFlight?: number;
 }
 
 const NAME = 'postgres sink';
@@ -146,10 +144,11 @@ export class PostgresSink implements RecordSink {
   }
 
   #createPool(): Pool {
-    const { config, maxInFlight = 2, log } = this.#options;
+    const { config, log } = this.#options;
     const pool = new pg.Pool({
       connectionString: config.url?.trim(),
-      max: maxInFlight,
+      // One connection per commit in flight: the batcher writes at most this many at once.
+      max: config.batch.maxInFlight,
       connectionTimeoutMillis: config.connectTimeout,
       // What pg_stat_activity shows, unless the URL or PGAPPNAME names the session otherwise.
       fallback_application_name: 'sluice',

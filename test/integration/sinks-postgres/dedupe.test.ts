@@ -23,7 +23,7 @@ describePostgres('postgres sink: dedupe', (db) => {
   };
 
   it('on: the same batch written twice (a replay after a crash) leaves one row per position', async () => {
-    const sink = rig.sink({ table: 'deduped', dedupe: true, maxInFlight: 2 });
+    const sink = rig.sink({ table: 'deduped', dedupe: true, batch: { maxInFlight: 2 } });
     await sink.open();
     await sink.write(batch);
     // The replay overlaps the first batch and goes on past it, in two commits at once.

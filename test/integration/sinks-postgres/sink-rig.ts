@@ -12,7 +12,6 @@ export const ORIGIN = { project: 'demo', logstore: 'access' };
 export interface RigOptions extends Partial<Omit<PostgresSinkConfig, 'type'>> {
   fields?: PostgresSinkOptions['fields'];
   origin?: PostgresSinkOptions['origin'];
-  maxInFlight?: number;
   log?: PostgresSinkOptions['log'];
 }
 
@@ -33,13 +32,12 @@ export function sinkRig(db: PostgresFixture): SinkRig {
   return {
     session: db.schema,
     sink: (options = {}) => {
-      const { fields = 'all', origin = ORIGIN, maxInFlight, log = pino({ level: 'silent' }), ...config } = options;
+      const { fields = 'all', origin = ORIGIN, log = pino({ level: 'silent' }), ...config } = options;
       const sink = new PostgresSink({
         config: postgresSinkConfig.parse({ type: 'postgres', url: `${TEST_URL}?application_name=${db.schema}`, schema: db.schema, connectTimeout: '5s', ...config }),
         fields,
         origin,
         log,
-        ...(maxInFlight === undefined ? {} : { maxInFlight }),
       });
       made.push(sink);
       return sink;

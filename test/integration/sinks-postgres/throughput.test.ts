@@ -24,7 +24,7 @@ describePostgres('postgres sink: 200k generated records', (db) => {
   }, SLOW_MS);
 
   it('reach a created table with the right types and values, two commits in flight', async () => {
-    const sink = rig.sink({ maxInFlight: 2 });
+    const sink = rig.sink({ batch: { maxInFlight: 2 } });
     await sink.open();
     let next = 0;
     const lane = async (): Promise<void> => {
