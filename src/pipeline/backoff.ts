@@ -29,23 +29,18 @@ export class Backoff {
     this.#random = options.random ?? Math.random;
   }
 
-  /** Failures since the last reset(). */
+  /** Waits handed out so far: the failures of the loop that owns this Backoff. */
   get attempt(): number {
     return this.#attempt;
   }
 
-  /** The wait before the next try (ms); each call without a reset() widens the range. */
+  /** The wait before the next try (ms); each call widens the range. A loop starts a new Backoff per call it retries. */
   next(throttled = false): number {
     const cap = Math.min(this.#maxMs, this.#initialMs * 2 ** Math.min(this.#attempt, 30));
     this.#attempt += 1;
     const wait = this.#random() * cap;
     // Throttling is the server asking for room: a floor, jittered above it, not a 0 ms retry.
     return Math.round(throttled ? Math.max(wait, this.#throttledMs * (1 + this.#random())) : wait);
-  }
-
-  /** After a success: the next failure waits briefly again. */
-  reset(): void {
-    this.#attempt = 0;
   }
 }
 
