@@ -3,7 +3,7 @@
 // inspected, and the ground truth read back from the emulator.
 
 import pino, { type Logger } from 'pino';
-import { expect, vi } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { SlsClient } from '../../../src/sls/client.js';
 import { decodeCursor } from '../../../src/sls/cursor.js';
@@ -36,6 +36,20 @@ export async function startSetup(options: Parameters<typeof startEmulator>[0]): 
   const emulator = await startEmulator(options);
   const client = clientFor(emulator);
   return { emulator, client, rig: new SourceRig(emulator, client) };
+}
+
+/**
+ * For a file whose tests each need an emulator of their own (their options differ): call it
+ * at the top of the file; each test awaits `start(options)` for its setup, which is stopped
+ * after the test.
+ */
+export function setupPerTest(): (options: Parameters<typeof startEmulator>[0]) => Promise<SourceSetup> {
+  let current: SourceSetup | undefined;
+  afterEach(async () => {
+    await current?.rig.stop();
+    current = undefined;
+  });
+  return async (options) => (current = await startSetup(options));
 }
 
 /** Log lines as objects, for tests that check what was said. */

@@ -2,23 +2,13 @@
 // committed (also when it never held a log) so the group marks it over and stops assigning
 // it, and its children are read; every record exactly once.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import type { SlsClient } from '../../../src/sls/client.js';
-import { eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, expectExactlyOnce, setupPerTest, type SourceRig } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
-let emulator: RunningEmulator;
-let client: SlsClient;
-let rig: SourceRig;
+const start = setupPerTest();
 
-async function start(options: Parameters<typeof startSetup>[0]): Promise<void> {
-  ({ emulator, client, rig } = await startSetup(options));
-}
-
-afterEach(() => rig.stop());
-
-async function expectOver(shard: number): Promise<void> {
+async function expectOver({ client, emulator }: SourceRig, shard: number): Promise<void> {
   const [entry] = await client.getCheckpoints(emulator.logstore, 'g', shard);
   expect(entry?.checkpoint).toBe(await client.getCursor(emulator.logstore, shard, 'end'));
   // An over shard has no owner in the group any more.
@@ -27,7 +17,7 @@ async function expectOver(shard: number): Promise<void> {
 
 describe('a shard split during a run', () => {
   it('in-order: the parent is read to its end and released before its children are read', async () => {
-    await start({ shards: 2, generate: 10_000 });
+    const { rig } = await start({ shards: 2, generate: 10_000 });
     const pipeline = new RecordingPipeline();
     const source = rig.source(pipeline, { inOrder: true, pullCount: 2 });
     void source.run();
@@ -44,14 +34,14 @@ describe('a shard split during a run', () => {
     await eventually(() => expect(pipeline.requestIds).toHaveLength(stored.length));
     expectExactlyOnce(pipeline.requestIds, stored);
     await eventually(() => expect(source.stats().heldShards).toEqual([1, 2, 3]));
-    await expectOver(0);
+    await expectOver(rig, 0);
     const order = pipeline.batches.map((batch) => batch.shard);
     expect(order.lastIndexOf(0)).toBeLessThan(Math.min(order.indexOf(2), order.indexOf(3)));
   });
 
   it('an empty shard that is split is released too, by committing its end although nothing was read', async () => {
     // Two log groups: shards 0 and 1 get one each, 2 and 3 stay empty.
-    await start({ shards: 4, generate: 1100 });
+    const { rig } = await start({ shards: 4, generate: 1100 });
     const pipeline = new RecordingPipeline();
     const source = rig.source(pipeline);
     void source.run();
@@ -60,7 +50,7 @@ describe('a shard split during a run', () => {
 
     await rig.admin('POST', 'split', { shard: 3 });
     await eventually(() => expect(source.stats().heldShards).toEqual([0, 1, 2, 4, 5]));
-    await expectOver(3);
+    await expectOver(rig, 3);
     await rig.generate(5000);
     const stored = await rig.allStoredIds();
     await eventually(() => expect(pipeline.requestIds).toHaveLength(stored.length));

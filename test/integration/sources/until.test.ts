@@ -2,22 +2,12 @@
 // started, however much keeps arriving; `until: <time>` stops at the first log group the
 // server received at or after that time, also when that time is still ahead at the start.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import type { SlsClient } from '../../../src/sls/client.js';
+import { describe, expect, it } from 'vitest';
 import { decodeCursor } from '../../../src/sls/cursor.js';
-import { eventually, expectExactlyOnce, type SourceRig, startSetup } from './harness.js';
+import { eventually, expectExactlyOnce, setupPerTest } from './harness.js';
 import { RecordingPipeline } from './recording-pipeline.js';
 
-let emulator: RunningEmulator;
-let client: SlsClient;
-let rig: SourceRig;
-
-async function start(options: Parameters<typeof startSetup>[0]): Promise<void> {
-  ({ emulator, client, rig } = await startSetup(options));
-}
-
-afterEach(() => rig.stop());
+const start = setupPerTest();
 
 /** Per shard, the cursor after the last batch the pipeline got (its position when the run ended). */
 function lastPositions(pipeline: RecordingPipeline): Map<number, bigint> {
@@ -26,7 +16,7 @@ function lastPositions(pipeline: RecordingPipeline): Map<number, bigint> {
 
 describe('until end', () => {
   it('stops each shard at the end it had at the start while logs keep arriving, and resolves end', async () => {
-    await start({ shards: 4, generate: 20_000, rate: 5000 });
+    const { rig } = await start({ shards: 4, generate: 20_000, rate: 5000 });
     const before = await rig.endCursors();
     const pipeline = new RecordingPipeline();
     const source = rig.source(pipeline, { until: { kind: 'end' }, pullCount: 3 });
@@ -46,7 +36,7 @@ describe('until end', () => {
   });
 
   it('resolves end at once when the logstore is empty', async () => {
-    await start({ shards: 2 });
+    const { rig } = await start({ shards: 2 });
     const pipeline = new RecordingPipeline();
     await expect(rig.source(pipeline, { until: { kind: 'end' } }).run()).resolves.toBe('end');
     expect(pipeline.batches).toEqual([]);
@@ -56,7 +46,7 @@ describe('until end', () => {
 describe('until a time', () => {
   it('stops at the first log group received at or after the time', async () => {
     // 40 s of history: the stop time falls in the middle of it.
-    await start({ shards: 4, generate: 40_000 });
+    const { emulator, client, rig } = await start({ shards: 4, generate: 40_000 });
     const until = Math.floor(Date.now() / 1000) - 15;
     const pipeline = new RecordingPipeline();
     await expect(rig.source(pipeline, { until: { kind: 'time', unixSeconds: until } }).run()).resolves.toBe('end');
@@ -69,7 +59,7 @@ describe('until a time', () => {
   it('with a time still ahead at the start, reads on until that time has passed, then stops there', async () => {
     // One clock for the emulator (receive times) and the source: the test moves it.
     let now = Date.UTC(2030, 0, 1);
-    await start({ shards: 2, clock: () => now });
+    const { rig } = await start({ shards: 2, clock: () => now });
     const until = now / 1000 + 60;
     const pipeline = new RecordingPipeline();
     // A group timeout longer than the jump of the clock below, so the consumer does not expire.
