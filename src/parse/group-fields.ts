@@ -4,14 +4,11 @@
 // from a LogGroupList of just these fields and that log: neither can drift from what
 // decodeLogGroupList makes of the whole body.
 
-import { decodeLogGroupList } from '../sls/codec/log-group-list-decoder.js';
+import { decodeLogGroupList, GROUP_LOG, LIST_GROUP } from '../sls/codec/log-group-list-decoder.js';
 import { varintSize, writeVarint } from '../sls/codec/protobuf-writer.js';
 import type { LogRecord } from '../sls/types.js';
 import { jsonFragment, type JsonFragment } from './json-bytes.js';
 import type { RecordPosition } from './request-record.js';
-
-/** LogGroupList.LogGroups and LogGroup.Logs: field 1, length-delimited. */
-const TAG_MESSAGE = (1 << 3) | 2;
 
 export class GroupFields {
   readonly #encoded: Buffer;
@@ -35,10 +32,10 @@ export class GroupFields {
     const log = end - start;
     const length = fields.length + 1 + varintSize(log) + log;
     const list = Buffer.allocUnsafe(1 + varintSize(length) + length);
-    list[0] = TAG_MESSAGE;
+    list[0] = LIST_GROUP;
     let pos = writeVarint(list, 1, length);
     pos += fields.copy(list, pos);
-    list[pos] = TAG_MESSAGE;
+    list[pos] = GROUP_LOG;
     pos = writeVarint(list, pos + 1, log);
     bytes.copy(list, pos, start, end);
     const record = decodeLogGroupList(list)[0] as LogRecord;

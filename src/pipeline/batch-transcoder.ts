@@ -13,7 +13,7 @@
 import { parseBatch } from './batch-parser.js';
 import type { DeadLetterEntry } from './dead-letter.js';
 import type { PulledBatch } from './pulled-batch.js';
-import { forEachLogGroup } from '../sls/codec/log-group-list-decoder.js';
+import { forEachLogGroup, GROUP_LOG, LOG_CONTENT, LOG_TIME, LOG_TIME_NS, PAIR_KEY, PAIR_VALUE } from '../sls/codec/log-group-list-decoder.js';
 import { ProtoReader } from '../sls/codec/protobuf-reader.js';
 import { decodeCursor, encodeCursor } from '../sls/cursor.js';
 import { ContentKeys, REFERENCE_ONLY, ROLE_METHOD, ROLE_STATUS, ROLE_URI, type ContentKey } from '../parse/content-keys.js';
@@ -46,14 +46,6 @@ export interface NdjsonTranscoder {
 export function createNdjsonTranscoder(options: RequestParserOptions): NdjsonTranscoder {
   return new BatchTranscoder(options);
 }
-
-// Tags (field number << 3 | wire type), as log-group-list-decoder.ts reads them.
-const GROUP_LOG = (1 << 3) | 2;
-const LOG_TIME = (1 << 3) | 0;
-const LOG_CONTENT = (2 << 3) | 2;
-const LOG_TIME_NS = (4 << 3) | 5;
-const PAIR_KEY = (1 << 3) | 2;
-const PAIR_VALUE = (2 << 3) | 2;
 
 const METHOD = jsonFragment(',"method":');
 const STATUS = jsonFragment(',"status":');

@@ -13,16 +13,18 @@ import { latin1Slice } from './native-buffer.js';
 import { decodeUtf8 } from './utf8.js';
 
 // Tags (field number << 3 | wire type) of the fields this decoder reads; all others are skipped.
-const LIST_GROUP = (1 << 3) | 2;
-const GROUP_LOG = (1 << 3) | 2;
+// Exported for the readers that walk the same bytes (the NDJSON transcoder), so that the schema
+// is written down once.
+export const LIST_GROUP = (1 << 3) | 2;
+export const GROUP_LOG = (1 << 3) | 2;
 const GROUP_TOPIC = (3 << 3) | 2;
 const GROUP_SOURCE = (4 << 3) | 2;
 const GROUP_TAG = (6 << 3) | 2;
-const LOG_TIME = (1 << 3) | 0;
-const LOG_CONTENT = (2 << 3) | 2;
-const LOG_TIME_NS = (4 << 3) | 5;
-const PAIR_KEY = (1 << 3) | 2;
-const PAIR_VALUE = (2 << 3) | 2;
+export const LOG_TIME = (1 << 3) | 0;
+export const LOG_CONTENT = (2 << 3) | 2;
+export const LOG_TIME_NS = (4 << 3) | 5;
+export const PAIR_KEY = (1 << 3) | 2;
+export const PAIR_VALUE = (2 << 3) | 2;
 
 /** Shared by every call: keys repeat across responses, and decoding is synchronous. */
 const keys = new KeyInterner();
