@@ -16,7 +16,6 @@ export class TcpProxy {
   /** Both ends of every live connection, to break them all at once. */
   readonly #sockets = new Set<net.Socket>();
   #cut = false;
-  #connections = 0;
 
   private constructor(server: net.Server, target: ProxyTarget) {
     this.#server = server;
@@ -40,11 +39,6 @@ export class TcpProxy {
 
   get port(): number {
     return (this.#server.address() as net.AddressInfo).port;
-  }
-
-  /** Connections accepted and forwarded so far (refused ones not counted). */
-  get connections(): number {
-    return this.#connections;
   }
 
   /**
@@ -73,7 +67,6 @@ export class TcpProxy {
       client.resetAndDestroy();
       return;
     }
-    this.#connections += 1;
     const server = net.connect({ ...this.#target, noDelay: true });
     this.#sockets.add(client).add(server);
     // Either end failing or closing takes the other with it, as a broken network path would.
