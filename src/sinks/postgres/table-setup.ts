@@ -6,7 +6,7 @@
 
 import { escapeIdentifier, escapeLiteral, type PoolClient } from 'pg';
 import { SinkError } from '../sink-error.js';
-import { matchTable, type PlannedColumn, type TableColumn, type TableMatch } from './existing-table.js';
+import { encodingOf, matchTable, type PlannedColumn, type TableColumn, type TableMatch } from './existing-table.js';
 import { CREATED_TYPE, DEDUPE_KEYS, type LayoutColumn } from './table-layout.js';
 
 export interface TableSpec {
@@ -61,7 +61,7 @@ async function createTable(client: PoolClient, spec: TableSpec, table: string): 
   // database even when the schema exists, which a user writing into a given schema may lack.
   const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [spec.schema]);
   if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${escapeIdentifier(spec.schema)}`);
-  const columns: PlannedColumn[] = spec.layout.map((column) => ({ ...column, encoding: column.kind === 'json' ? 'json' : 'text' }));
+  const columns: PlannedColumn[] = spec.layout.map((column) => ({ ...column, encoding: encodingOf(CREATED_TYPE[column.kind]) }));
   const definitions = columns.map((column) => `${escapeIdentifier(column.name)} ${CREATED_TYPE[column.kind]}`);
   await client.query(`CREATE TABLE IF NOT EXISTS ${table} (\n  ${definitions.join(',\n  ')}\n)`);
   if (spec.dedupe) await client.query(createDedupeIndex(table, spec.table, columns));
