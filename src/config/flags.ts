@@ -58,8 +58,10 @@ function helpText(key: string): string {
   // A key missing from the schema is a mistake in TABLE; fail at load, not with a silent empty help.
   if (documented === undefined) throw new Error(`config flag table names ${key}, which the config schema does not have`);
   const shown = documented.required || documented.shownDefault === '' ? '' : ` (default: ${documented.shownDefault})`;
+  // --output sets sink.url too (keyFor); the schema's sink.path text cannot say so.
+  const also = key === 'sink.path' ? ' A postgres:// URL sets sink.url instead.' : '';
   // The texts are Markdown for the README; help is plain text.
-  return `${key}: ${documented.description}${shown}`.replaceAll('`', '');
+  return `${key}: ${documented.description}${also}${shown}`.replaceAll('`', '');
 }
 
 /** The flag that overrides `key`, e.g. `--workers` for `pipeline.workers`. */

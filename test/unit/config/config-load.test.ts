@@ -117,6 +117,10 @@ describe('flags over the file', () => {
     }
   });
 
+  it('says in the help of --output that a postgres:// URL sets sink.url', () => {
+    expect(CONFIG_FLAGS.find((flag) => flag.key === 'sink.path')?.description).toContain('A postgres:// URL sets sink.url instead.');
+  });
+
   it('replaces a section whose type the flag changes, rather than mixing two types', async () => {
     const file = folder.write('file-sink.yaml', `${REQUIRED_SOURCE}sink:\n  type: file\n  path: out.ndjson\n`);
     const config = await loadConfig({ file, flags: parsedFlags(['--sink', 'stdout']), env: {} });
