@@ -9,14 +9,14 @@ import { decodeUtf8 } from '../sls/codec/utf8.js';
 import { jsonFragment, viewOf, type JsonFragment } from './json-bytes.js';
 import { DERIVED_KEYS } from './request-parser.js';
 
-export const ROLE_NONE = 0;
+const ROLE_NONE = 0;
 export const ROLE_METHOD = 1;
 export const ROLE_URI = 2;
 export const ROLE_STATUS = 3;
 
 /** ContentKey.keep of a key the record does not keep. */
-export const NOT_KEPT = -1;
-/** ContentKey.keep of a key that only the reference parser places right (see classify()). */
+const NOT_KEPT = -1;
+/** ContentKey.keep of a key that only the reference parser places right (see #classify()). */
 export const REFERENCE_ONLY = -2;
 
 export interface ContentKey {

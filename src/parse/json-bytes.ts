@@ -143,7 +143,7 @@ export class JsonBytes {
    * The JSON string of the value whose UTF-8 bytes are `source[start, end)`, as JSON.stringify
    * writes the string the decoder makes of them. Valid UTF-8 is copied; anything else (rare:
    * the decoder's lenient rules apply) is decoded and stringified the reference way. `view`
-   * is a DataView of `source`'s bytes (see copyWords()).
+   * is a DataView of `source`'s bytes, read four bytes at a time (see plainWord()).
    */
   string(source: Buffer, view: DataView, start: number, end: number): void {
     const out = this.#buffer;
