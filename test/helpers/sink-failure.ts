@@ -2,17 +2,12 @@
 // FileIo seam that make write(2) fail part way (the kernel will not tear a write on demand).
 
 import type { FileHandle } from 'node:fs/promises';
-import { expect } from 'vitest';
 import { SinkError } from '../../src/sinks/sink-error.js';
+import { rejectionOf } from './rejection.js';
 
 /** The SinkError `promise` rejects with. */
-export async function rejection(promise: Promise<unknown>): Promise<SinkError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection, but the call succeeded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SinkError);
-  return error as SinkError;
+export function rejection(promise: Promise<unknown>): Promise<SinkError> {
+  return rejectionOf(promise, SinkError);
 }
 
 /** An error as node:fs reports a failed system call, e.g. `ioError('EIO', 'EIO: i/o error, write')`. */

@@ -3,15 +3,11 @@
 
 import { expect } from 'vitest';
 import { SlsError } from '../../src/sls/errors.js';
+import { rejectionOf } from './rejection.js';
 
 /** The SlsError `promise` rejects with. */
-export async function rejection(promise: Promise<unknown>): Promise<SlsError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection, but the call succeeded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SlsError);
-  return error as SlsError;
+export function rejection(promise: Promise<unknown>): Promise<SlsError> {
+  return rejectionOf(promise, SlsError);
 }
 
 /** The SlsError `run` throws. */

@@ -3,8 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { afterAll } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 /** The three keys every config needs, as YAML. */
 export const REQUIRED_SOURCE = 'source:\n  endpoint: http://127.0.0.1:9800\n  project: demo\n  logstore: access\n';
@@ -24,11 +25,6 @@ export function configFolder(): { dir: string; write(name: string, yaml: string)
 }
 
 /** The ConfigError `promise` rejects with. */
-export async function configError(promise: Promise<unknown>): Promise<ConfigError> {
-  const error = await promise.then(
-    () => new Error('expected a ConfigError, but the config loaded'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
+export function configError(promise: Promise<unknown>): Promise<ConfigError> {
+  return rejectionOf(promise, ConfigError);
 }
