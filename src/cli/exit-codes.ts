@@ -16,7 +16,11 @@ export const ExitCode = {
   Usage: 2,
   /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
   Unavailable: 69,
-  /** The sink failed and retrying did not help: disk full for good, permission denied (sysexits EX_IOERR). */
+  /**
+   * The sink failed in a way retrying cannot cure: permission denied, a database that refuses
+   * the credentials or lacks the table (sysexits EX_IOERR). An unavailable sink (disk full,
+   * database down) is retried until it recovers or the run is stopped (Interrupted).
+   */
   SinkFailed: 74,
   /**
    * Stopped before everything pulled was written: the drain deadline passed or a second signal
