@@ -1,6 +1,8 @@
 // Decoding on threads: the NDJSON the sink gets is what decoding on the main thread gives,
-// batches of a shard are acked in pull order however their decodes finish, and a thread that
-// dies with a batch ends the run rather than losing the batch silently.
+// batches of a shard are acked in pull order however their decodes finish, the invariants
+// (checkpoints cover only acked records, bounded memory, a drain that loses nothing) hold
+// while batches are on a thread, and a thread that dies with a batch ends the run rather than
+// losing the batch silently.
 
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,7 +10,8 @@ import { createNdjsonTranscoder } from '../../../src/pipeline/batch-transcoder.j
 import { DecodePool } from '../../../src/pipeline/decode-pool.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
-import { ControlledTarget, group, pulled, state } from './doubles.js';
+import type { SinkTarget } from '../../../src/sinks/sink.js';
+import { ControlledTarget, group, pulled, state, type WriteCall } from './doubles.js';
 import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -21,6 +24,18 @@ function ndjsonSink(): { input: 'ndjson'; written: string[]; write(lines: readon
   const written: string[] = [];
   return { input: 'ndjson', written, write: async (lines) => void written.push(Buffer.concat(lines).toString()) };
 }
+
+/** An NDJSON sink whose writes end when the test settles them. */
+function heldNdjsonSink(): { sink: SinkTarget; target: ControlledTarget<Buffer> } {
+  const target = new ControlledTarget<Buffer>();
+  target.mode = 'manual';
+  return { sink: { input: 'ndjson', write: (lines, signal) => target.write(lines, signal) }, target };
+}
+
+const text = (call: WriteCall<Buffer>): string => Buffer.concat(call.items).toString();
+
+/** Decode threads that hold each odd batch until the next one arrives, then answer the later one first. */
+const pairingScript = new URL('./fixtures/pairing-decode-worker.mjs', import.meta.url);
 
 function setup(options: Partial<PipelineOptions>) {
   const sink = ndjsonSink();
@@ -100,6 +115,57 @@ describe('Pipeline with decode threads', () => {
     await pipeline.drain();
     expect(sink.written.join('').split('\n')).toHaveLength(5 + 1);
     expect(pipeline.watermark(2)).toBe(batch.nextCursor);
+  });
+
+  it('moves the watermark only over acked batches when a later batch of the shard is decoded first', async () => {
+    const { sink, target } = heldNdjsonSink();
+    // One commit per chunk, both written at once, so the test acks them in the order it likes.
+    const { pipeline } = setup({ sink, decodeThreads: 1, decodeScript: pairingScript, batch: { maxRecords: 1, maxBytes: 100_000_000, lingerMs: 60_000, maxInFlight: 2 } });
+    const first = pulled(0, 0n, [group('a', 3)]);
+    const second = pulled(0, 1n, [group('b', 2)]);
+    pipeline.accept(copy(first));
+    pipeline.accept(copy(second));
+    await vi.waitFor(() => expect(target.calls).toHaveLength(2));
+    expect(text(target.call(0))).toContain('"request_id":"b-0"');
+    target.call(0).resolve();
+    await vi.waitFor(() => expect(pipeline.stats().ackedRecords).toBe(2));
+    // The second batch is durable, the first is not: no checkpoint may pass the first.
+    expect(pipeline.watermark(0)).toBeUndefined();
+    target.call(1).resolve();
+    await pipeline.drain();
+    expect(pipeline.watermark(0)).toBe(second.nextCursor);
+  });
+
+  it('drains only once a batch still on a decode thread is decoded and written', async () => {
+    const { pipeline, sink } = setup({ decodeThreads: 1, decodeScript: pairingScript });
+    const held = pulled(0, 0n, [group('a', 3)]);
+    pipeline.accept(copy(held));
+    const drained = pipeline.drain();
+    expect(await state(drained)).toBe('pending');
+    // Another batch frees the held one: both are decoded and written, and then the drain ends.
+    pipeline.accept(copy(pulled(1, 0n, [group('b', 2)])));
+    await drained;
+    expect(sink.written.join('').split('\n').filter((line) => line !== '')).toHaveLength(3 + 2);
+    expect(pipeline.watermark(0)).toBe(held.nextCursor);
+  });
+
+  it('keeps room() waiting for acks, not only for decodes, once decoded records fill the capacity', async () => {
+    const { sink, target } = heldNdjsonSink();
+    const { pipeline } = setup({ sink, decodeThreads: 1, queueCapacity: 8 });
+    pipeline.accept(copy(pulled(0, 0n, [group('a', 8)])));
+    pipeline.accept(copy(pulled(1, 0n, [group('b', 2)])));
+    // Waiting first for the decodes (as many as one thread may hold), then, decoded, for the writes.
+    const room = pipeline.room(new AbortController().signal);
+    await vi.waitFor(() => expect(target.calls).toHaveLength(1));
+    expect(await state(room)).toBe('pending');
+    expect(pipeline.stats().inFlightRecords).toBe(10);
+    // The first commit (the first batch's records) brings the records in flight below capacity.
+    target.call(0).resolve();
+    await room;
+    expect(pipeline.stats().inFlightRecords).toBe(2);
+    await vi.waitFor(() => expect(target.calls).toHaveLength(2));
+    target.call(1).resolve();
+    await pipeline.drain();
   });
 
   it('waits for room while as many batches as the threads can hold are decoding', async () => {
