@@ -21,9 +21,10 @@ export interface PulledBatch {
 /** Where a source delivers batches; the pipeline implements it. */
 export interface BatchIntake {
   /**
-   * Resolves when the queue has room for another pull (records in flight below capacity).
-   * A source awaits it before each PullLogs, so memory stays bounded by capacity plus one
-   * pull per shard. Rejects with the signal's reason when `signal` aborts first.
+   * Resolves when the queue has room for another pull (records in flight below capacity, and
+   * fewer batches on decode threads than they may hold: two per thread). A source awaits it
+   * before each PullLogs, so memory stays bounded by capacity plus those batches plus one pull
+   * per shard. Rejects with the signal's reason when `signal` aborts first.
    */
   room(signal: AbortSignal): Promise<void>;
   /** Takes a batch: decodes, parses and queues its records, and tracks their acks. Never throws for bad data. */
