@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { RequestParserOptions } from '../parse/request-parser.js';
 import { createRequestParser } from '../parse/request-parser.js';
 import type { RequestRecord } from '../parse/request-record.js';
+import { encodeNdjson } from '../sinks/ndjson.js';
 import type { SinkTarget } from '../sinks/sink.js';
 import { parseBatch } from './batch-parser.js';
 import { createNdjsonTranscoder, type TranscodedBatch } from './batch-transcoder.js';
@@ -69,21 +70,35 @@ function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: Requ
 function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: FeedOptions): SinkFeed<Buffer> {
   const { parse, decodeThreads, decodeScript, log } = options;
   const transcoder = createNdjsonTranscoder(parse);
+  const parser = createRequestParser(parse);
   const pool = decodeThreads > 0 ? new DecodePool({ threads: decodeThreads, parse, ...(decodeScript === undefined ? {} : { script: decodeScript }) }) : undefined;
   const fed = ({ logs, chunks, dead }: TranscodedBatch): FedBatch<Buffer> => ({
     logs,
     chunks: chunks.map(({ ndjson, records }) => ({ items: [ndjson], records })),
     dead,
   });
+  /**
+   * On this thread: the transcoder's lines or, should it throw (a bug of its own, since bad data
+   * becomes dead letters), the same lines made the reference way, so that no batch ends the run.
+   */
+  const here = (batch: PulledBatch, chunkRecords: number): FedBatch<Buffer> => {
+    try {
+      return fed(transcoder.transcode(batch, chunkRecords));
+    } catch (error) {
+      log.error({ err: error, shard: batch.shard, cursor: batch.cursor }, 'the NDJSON transcoder failed on a batch; writing it by parsing each log instead');
+      const { logs, chunks, dead } = parseBatch(batch, parser, chunkRecords);
+      return { logs, chunks: chunks.map((records) => ({ items: [encodeNdjson(records)], records: records.length })), dead };
+    }
+  };
   return {
     read(batch, chunkRecords) {
-      if (pool === undefined) return fed(transcoder.transcode(batch, chunkRecords));
+      if (pool === undefined) return here(batch, chunkRecords);
       return pool.decode(batch, chunkRecords).then(fed, (error: unknown) => {
         // A thread that fails is a bug, not bad data. If it handed the bytes back, the batch is
         // decoded here; if it died with them, the batch cannot be acked, and the run must end.
         if (batch.logGroupList.byteLength !== batch.rawSize) throw error;
         log.error({ err: error, shard: batch.shard, cursor: batch.cursor }, 'a decode thread failed; decoding on the main thread');
-        return fed(transcoder.transcode(batch, chunkRecords));
+        return here(batch, chunkRecords);
       });
     },
     write: (buffers, signal) => sink.write(buffers, signal),
