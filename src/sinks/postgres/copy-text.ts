@@ -147,6 +147,8 @@ function fieldOf(column: PlannedColumn, origin: Origin, own: ReadonlySet<string>
 /** A value as the column type's text input reads it: strings as they are, anything else as JSON. */
 function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return copyTextField(value);
+  // status, shard and index: a number's text has nothing to escape.
+  if (typeof value === 'number') return String(value);
   if (value === undefined || value === null) return undefined;
   return typeof value === 'object' ? copyJsonField(JSON.stringify(value)) : copyTextField(String(value));
 }
