@@ -5,8 +5,9 @@
 // The binary encoder lives here only, as the measured alternative: timestamps as microseconds
 // since 2000-01-01, integers as int4, jsonb as version 1 + JSON text, text as UTF-8.
 //
-// Run: `npm run build && node dist/bench/postgres-copy.js [postgres://...]` (default: the
-// test database at 127.0.0.1:5432/test). It works in a schema of its own and drops it.
+// Run: `npm run build && node dist/bench/postgres-copy.js [postgres://...]` (default:
+// BENCH_POSTGRES_URL, else the test database, as for the postgres case). It works in a schema
+// of its own and drops it.
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +19,7 @@ import { postgresSinkConfig } from '../src/sinks/postgres/config.js';
 import { CopyTextEncoder } from '../src/sinks/postgres/copy-text.js';
 import { PostgresSink } from '../src/sinks/postgres/sink.js';
 import { tableLayout, type LayoutColumn } from '../src/sinks/postgres/table-layout.js';
+import { benchDatabaseUrl } from './postgres-server.js';
 import { median, type BenchRow } from './report.js';
 import { generatedRecords } from './request-records.js';
 
@@ -199,7 +201,7 @@ async function sinkRate(url: string, schema: string, dedupe: boolean, records: r
   }
 }
 
-export async function benchPostgresCopy(url = 'postgres://postgres@127.0.0.1:5432/test'): Promise<BenchRow[]> {
+export async function benchPostgresCopy(url = benchDatabaseUrl()): Promise<BenchRow[]> {
   const records = generatedRecords(RECORDS);
   const columns = tableLayout({ fields: 'all' });
   const text = new CopyTextEncoder(columns.map((column) => ({ ...column, encoding: column.kind === 'json' ? 'json' : 'text' })), ORIGIN);
