@@ -35,6 +35,8 @@ interface Verdict {
 }
 
 const UNAVAILABLE_ADVICE = 'sluice retries the commit until the database is back';
+/** A run does not start without its database: at open, the same failures end the run (exit 74). */
+const UNAVAILABLE_AT_OPEN = 'sluice does not start without its database: start it, or fix sink.url (or PGHOST/PGPORT), and run again';
 
 const UNAVAILABLE: Verdict = { code: 'Unavailable', retryable: true, reason: 'database unreachable', advice: UNAVAILABLE_ADVICE };
 
@@ -110,7 +112,8 @@ function isSqlState(code: string): boolean {
 /** `error`, thrown by `pg` during `scene`, as a SinkError. A SinkError is returned as it is. */
 export function postgresError(error: unknown, scene: ErrorScene): SinkError {
   if (error instanceof SinkError) return error;
-  const { code, retryable, reason, advice } = verdictOf(error, scene.phase);
+  const { code, retryable, reason, advice: retryAdvice } = verdictOf(error, scene.phase);
+  const advice = scene.phase === 'open' ? retryAdvice.replace(UNAVAILABLE_ADVICE, UNAVAILABLE_AT_OPEN) : retryAdvice;
   const raw = error as Partial<DatabaseError> | undefined;
   const id = typeof raw?.code === 'string' ? (isSqlState(raw.code) ? ` (SQLSTATE ${raw.code})` : ` (${raw.code})`) : '';
   const action = scene.phase === 'open' ? 'preparing' : 'writing to';

@@ -90,10 +90,15 @@ describe('postgresError: the message', () => {
     expect(postgresError(cause, write).message).toContain('duplicate key value violates unique constraint "u"; Key (request_id)=(r-1) already exists.; hint: none:');
   });
 
-  it('names a socket error by its errno', () => {
+  it('names a socket error by its errno, and says a run does not start without its database', () => {
     expect(postgresError(socketError('ECONNREFUSED'), open).message).toBe(
       `connection refused (ECONNREFUSED) preparing "public"."requests" at ${TARGET}: connect ECONNREFUSED 10.0.0.9:5432: ` +
-        'is PostgreSQL running and listening there? sluice retries the commit until the database is back',
+        'is PostgreSQL running and listening there? sluice does not start without its database: start it, or fix sink.url (or PGHOST/PGPORT), and run again',
     );
+  });
+
+  it('promises a retry only while the run writes', () => {
+    expect(postgresError(socketError('ECONNREFUSED'), write).message).toMatch(/sluice retries the commit until the database is back$/);
+    expect(postgresError(serverError('57P03', 'starting up'), open).message).not.toContain('retries');
   });
 });
