@@ -6,6 +6,7 @@ import type { RunOutcome } from '../app/run-outcome.js';
 import { ConfigError } from '../config/config-error.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { SlsError, sameCode } from '../sls/errors.js';
+import { ConsumersLiveError } from '../sources/sls/checkpoint-reset.js';
 
 export const ExitCode = {
   /** Finished what it was asked to do. */
@@ -27,6 +28,11 @@ export const ExitCode = {
    * came (sysexits EX_TEMPFAIL). Only written records were checkpointed: running again resumes.
    */
   Interrupted: 75,
+  /**
+   * `checkpoints reset` refused: consumers are live in the group (sysexits EX_TEMPFAIL, as
+   * Interrupted: running it again once they have stopped, or with --force, is the cure).
+   */
+  ConsumersLive: 75,
   /** SLS refused the credentials or their permissions (sysexits EX_NOPERM). */
   NoPermission: 77,
   /** The configuration is invalid (the message names the key), or names something that does not exist (sysexits EX_CONFIG). */
@@ -77,6 +83,17 @@ function describeOutcome({ reason, error }: RunOutcome): string {
   return `the run ended: ${reason}`;
 }
 
+/** A command that has printed what failed itself and says which exit code that means (`sluice validate`). */
+export class ReportedFailure extends Error {
+  override readonly name = 'ReportedFailure';
+  readonly exitCode: ExitCodeValue;
+
+  constructor(message: string, exitCode: ExitCodeValue) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
 /** The exit code for how a run ended: its reason, and for a fatal end, its error. */
 export function exitCodeForOutcome(outcome: Pick<RunOutcome, 'reason' | 'error'>): ExitCodeValue {
   switch (outcome.reason) {
@@ -94,6 +111,8 @@ export function exitCodeForOutcome(outcome: Pick<RunOutcome, 'reason' | 'error'>
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof OutcomeError) return exitCodeForOutcome(error.outcome);
+  if (error instanceof ReportedFailure) return error.exitCode;
+  if (error instanceof ConsumersLiveError) return ExitCode.ConsumersLive;
   if (error instanceof ConfigError) return ExitCode.Config;
   if (error instanceof SinkError) return ExitCode.SinkFailed;
   if (!(error instanceof SlsError)) return ExitCode.Internal;

@@ -3,11 +3,14 @@
 
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { checkpointsCommand } from './checkpoints.js';
+import { configCommand } from './config-print.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { runCommand } from './run.js';
 import { shardsCommand } from './shards.js';
+import { validateCommand } from './validate.js';
 
 const program = new Command('sluice')
   .description('Ingest Alibaba Cloud SLS logstores into files and databases; stop it at any moment and lose nothing.')
@@ -16,10 +19,14 @@ const program = new Command('sluice')
   .addCommand(runCommand())
   .addCommand(emulatorCommand())
   .addCommand(shardsCommand())
+  .addCommand(validateCommand())
+  .addCommand(configCommand())
+  .addCommand(checkpointsCommand())
   .addCommand(demoCommand());
-// Subcommands added with addCommand() do not inherit exitOverride: set it on each, so that
-// usage errors reach the catch below and get the documented exit code.
-for (const command of program.commands) command.exitOverride();
+// Subcommands added with addCommand() do not inherit exitOverride: set it on each, and on
+// theirs (`config print`), so that usage errors reach the catch below and get the documented exit code.
+const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];
+for (const command of withSubcommands(program)) command.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

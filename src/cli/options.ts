@@ -1,8 +1,9 @@
-// Flag parsers and the SLS connection flags that several subcommands share.
+// Flag parsers, and the config flags that every command reading the job's config takes.
 
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SlsClient } from '../sls/client.js';
-import { resolveCredentials } from '../sls/signing/credentials.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { SluiceConfig } from '../config/schema.js';
+import { addConfigFlags } from './ingest.js';
 
 /** A commander parser for a whole number within [min, max]. */
 export function integerIn(min: number, max: number): (value: string) => number {
@@ -15,39 +16,18 @@ export function integerIn(min: number, max: number): (value: string) => number {
   };
 }
 
-export interface ConnectionFlags {
-  endpoint: string;
-  project: string;
-  logstore: string;
-  accessKeyId?: string;
-  accessKeySecret?: string;
-  signatureVersion: 'v1' | 'v4';
-  region?: string;
+/**
+ * Adds `--config FILE` and the flags of `sluice run` that override config keys, so an
+ * operator points every command at the job's own config file (and the same overrides).
+ */
+export function addConfigOptions(command: Command): Command {
+  return addConfigFlags(command.option('--config <file>', 'YAML config file (every key can also be given, or overridden, by its flag)'));
 }
 
-/** Adds the flags that say which logstore to talk to and with which keys. */
-export function addConnectionFlags(command: Command): Command {
-  return command
-    .requiredOption('--endpoint <url>', 'SLS endpoint, e.g. https://cn-hangzhou.log.aliyuncs.com or http://127.0.0.1:9800')
-    .requiredOption('--project <name>', 'SLS project')
-    .requiredOption('--logstore <name>', 'SLS logstore')
-    .option('--access-key-id <id>', 'access key id (default: $ALIBABA_CLOUD_ACCESS_KEY_ID)')
-    .option('--access-key-secret <secret>', 'access key secret (default: $ALIBABA_CLOUD_ACCESS_KEY_SECRET)')
-    .addOption(new Option('--signature-version <v>', 'request signature version').choices(['v1', 'v4']).default('v1'))
-    .option('--region <id>', 'region id for v4 signatures, e.g. cn-hangzhou');
-}
-
-/** An SLS client for the connection flags; credentials come from the flags or the environment. */
-export function clientFromFlags(flags: ConnectionFlags): SlsClient {
-  const credentials = resolveCredentials({
-    ...(flags.accessKeyId === undefined ? {} : { accessKeyId: flags.accessKeyId }),
-    ...(flags.accessKeySecret === undefined ? {} : { accessKeySecret: flags.accessKeySecret }),
-  });
-  return new SlsClient({
-    endpoint: flags.endpoint,
-    project: flags.project,
-    credentials,
-    signatureVersion: flags.signatureVersion,
-    ...(flags.region === undefined ? {} : { region: flags.region }),
-  });
+/** The configuration that `--config` and the config flags among `flags` (commander's opts()) make. */
+export function configFromFlags(flags: Readonly<Record<string, unknown>>): Promise<SluiceConfig> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(flags)) if (typeof value === 'string') values[name] = value;
+  const file = values.config;
+  return loadConfig({ ...(file === undefined ? {} : { file }), flags: values });
 }

@@ -1,48 +1,55 @@
-// `sluice shards`: one line per shard of a logstore with its status, key range and the
-// cursors that bound its data, so an operator can see what there is to read.
+// `sluice shards`: one line per shard of the configured logstore with its status and the
+// cursors that bound its data, the consumer group's checkpoint, the consumer holding the shard
+// and how far the group is behind, so an operator sees what there is to read and who reads it.
 
 import { Command } from 'commander';
-import type { SlsClient } from '../sls/client.js';
-import type { ShardInfo } from '../sls/types.js';
-import { addConnectionFlags, clientFromFlags, type ConnectionFlags } from './options.js';
+import { slsClientFor } from '../sources/sls/connect.js';
+import { readGroupStatus, type ShardStatus } from '../sources/sls/group-status.js';
+import { addConfigOptions, configFromFlags } from './options.js';
 
-export interface ShardReport extends ShardInfo {
-  beginCursor: string;
-  endCursor: string;
-}
-
-/** Lists the shards of a logstore with their begin and end cursors. */
-export async function describeShards(client: SlsClient, logstore: string): Promise<ShardReport[]> {
-  const shards = await client.listShards(logstore);
-  return Promise.all(
-    shards.map(async (shard) => ({
-      ...shard,
-      beginCursor: await client.getCursor(logstore, shard.shardID, 'begin'),
-      endCursor: await client.getCursor(logstore, shard.shardID, 'end'),
-    })),
-  );
-}
-
-function formatTable(rows: readonly ShardReport[]): string {
-  const header = ['SHARD', 'STATUS', 'BEGIN CURSOR', 'END CURSOR', 'KEY RANGE', 'CREATED'];
-  const lines = rows.map((s) => [
-    String(s.shardID),
-    s.status,
-    s.beginCursor,
-    s.endCursor,
-    `${s.inclusiveBeginKey}-${s.exclusiveEndKey}`,
-    new Date(s.createTime * 1000).toISOString(),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((cells) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
+const NONE = '-';
 
 export function shardsCommand(): Command {
-  return addConnectionFlags(new Command('shards'))
-    .description('list the shards of a logstore with status, key range and begin/end cursors')
+  return addConfigOptions(new Command('shards'))
+    .description("list the logstore's shards: status, begin/end cursors, the consumer group's checkpoint, the consumer holding it, lag")
     .option('--json', 'print JSON instead of a table')
-    .action(async (flags: ConnectionFlags & { json?: boolean }) => {
-      const rows = await describeShards(clientFromFlags(flags), flags.logstore);
-      process.stdout.write((flags.json ? JSON.stringify(rows, null, 2) : formatTable(rows)) + '\n');
+    .action(async (flags: Record<string, unknown>) => {
+      const { source } = await configFromFlags(flags);
+      const client = slsClientFor(source);
+      try {
+        const status = await readGroupStatus(client, source.logstore, source.consumerGroup);
+        if (!status.groupExists) {
+          process.stderr.write(
+            `sluice: consumer group ${source.consumerGroup} does not exist in logstore ${source.logstore}, so no shard has a checkpoint; the first run creates it\n`,
+          );
+        }
+        process.stdout.write((flags.json === true ? JSON.stringify(status.shards, null, 2) : formatTable(status.shards)) + '\n');
+      } finally {
+        client.close();
+      }
     });
+}
+
+function formatTable(rows: readonly ShardStatus[]): string {
+  const header = ['SHARD', 'STATUS', 'BEGIN CURSOR', 'END CURSOR', 'CHECKPOINT', 'CONSUMER', 'LAG GROUPS', 'LAG TIME'];
+  const lines = rows.map((shard) => [
+    String(shard.shardID),
+    shard.status,
+    shard.beginCursor,
+    shard.endCursor,
+    shard.checkpoint ?? NONE,
+    shard.consumer ?? NONE,
+    shard.lagLogGroups === null ? NONE : String(shard.lagLogGroups),
+    shard.lagSeconds === null ? NONE : formatSeconds(shard.lagSeconds),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
+  return [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** `42s`, `5m07s`, `3h02m`. */
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${two(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h${two(Math.floor(seconds / 60) % 60)}m`;
 }

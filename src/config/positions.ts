@@ -51,7 +51,7 @@ function offsetSeconds(zone: string): number {
 function position<W>(words: Readonly<Record<string, W>>) {
   const offered = Object.keys(words).filter((word) => words[word] !== null);
   const expected = `${offered.map((word) => `"${word}"`).join(', ')} or an ISO 8601 time (${EXAMPLE})`;
-  return z.unknown().transform((value, ctx): W | TimePosition => {
+  const schema = z.unknown().transform((value, ctx): W | TimePosition => {
     const word = value === null ? 'null' : typeof value === 'string' ? value.trim().toLowerCase() : undefined;
     if (word !== undefined && Object.hasOwn(words, word)) return words[word]!;
     const reading = typeof value === 'string' ? readTime(value) : undefined;
@@ -59,6 +59,14 @@ function position<W>(words: Readonly<Record<string, W>>) {
     ctx.addIssue({ code: 'custom', message: `${shownValue(value)} ${reading?.problem ?? `is not ${expected}`}` });
     return z.NEVER;
   });
+  // Tells schema-doc.ts (and so `sluice config print`) to write a parsed value back with formatPosition.
+  return schema.meta({ unit: 'position' });
+}
+
+/** A parsed position as it is written in a config file: `begin`, `end`, an ISO 8601 time, or null. */
+export function formatPosition(position: StartPosition | StopPosition | null): string | null {
+  if (position === null) return null;
+  return position.kind === 'time' ? new Date(position.unixSeconds * 1000).toISOString().replace('.000Z', 'Z') : position.kind;
 }
 
 /** `begin`, `end` or an ISO 8601 time. */

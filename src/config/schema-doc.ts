@@ -19,7 +19,13 @@ export interface DocumentedKey {
   description: string;
   /** No message may show this key's value. */
   secret: boolean;
+  /** A secret whose last characters may be shown to tell which one is configured (an access key id). */
+  partlyShown: boolean;
+  /** How a parsed value is written back (`sluice config print`): durations and sizes in their units, positions as words or times. */
+  unit?: ValueUnit;
 }
+
+export type ValueUnit = 'duration' | 'size' | 'position';
 
 interface JsonSchema {
   type?: string | string[];
@@ -28,6 +34,8 @@ interface JsonSchema {
   const?: unknown;
   shownDefault?: string;
   secret?: boolean;
+  partlyShown?: boolean;
+  unit?: ValueUnit;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   oneOf?: JsonSchema[];
@@ -71,6 +79,7 @@ function variantKeys(node: JsonSchema, path: readonly string[]): DocumentedKey[]
     required: defaultType === undefined,
     description: [node.description ?? '', ...types].filter((part) => part !== '').join(' '),
     secret: false,
+    partlyShown: false,
   };
   return [typeKey, ...variants.flatMap((variant) => sectionKeys(variant, path, typeOf(variant)))];
 }
@@ -87,6 +96,8 @@ function leaf(node: JsonSchema, key: string, required: boolean, variant: string 
     required,
     description: node.description ?? '',
     secret: node.secret === true,
+    partlyShown: node.partlyShown === true,
+    ...(node.unit === undefined ? {} : { unit: node.unit }),
   };
 }
 

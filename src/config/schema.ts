@@ -14,8 +14,9 @@ import { sinkConfigSchema } from '../sinks/registry.js';
 import { startPosition, stopPosition } from './positions.js';
 import { boolean, duration, formatDuration, size, wholeNumber } from './units.js';
 
-// Besides `description`, two metadata keys (read by schema-doc.ts): `shownDefault`, the
-// default in words when it is computed at run time, and `secret`, a value no message shows.
+// Besides `description`, three metadata keys (read by schema-doc.ts): `shownDefault`, the
+// default in words when it is computed at run time, `secret`, a value no message shows, and
+// `partlyShown`, a secret whose last characters `sluice config print` shows (an access key id).
 
 const text = z.string().min(1, { message: 'must not be empty', abort: true });
 const positive = (ms: number): boolean => ms > 0;
@@ -53,7 +54,12 @@ const sourceSchema = z
     accessKeyId: z
       .string()
       .optional()
-      .meta({ description: 'Access key id; without it, the environment\'s access key is used.', shownDefault: `\`$${ENV_ACCESS_KEY_ID}\`` }),
+      .meta({
+        description: 'Access key id; without it, the environment\'s access key is used.',
+        shownDefault: `\`$${ENV_ACCESS_KEY_ID}\``,
+        secret: true,
+        partlyShown: true,
+      }),
     accessKeySecret: z
       .string()
       .optional()

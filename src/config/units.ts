@@ -58,11 +58,13 @@ function quantity(value: string | number | boolean, units: Readonly<Record<strin
   return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
 }
 
+// The `unit` metadata tells schema-doc.ts (and so `sluice config print`) how to write a parsed value back.
+
 /** `25s`, `100ms`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
-export const duration = written(z.number(), 'a duration such as 500ms, 25s, 5m or 1h', (value) => quantity(value, DURATION_UNITS));
+export const duration = written(z.number(), 'a duration such as 500ms, 25s, 5m or 1h', (value) => quantity(value, DURATION_UNITS)).meta({ unit: 'duration' });
 
 /** `64MiB`, `1GB`, `512kb`, or a number of bytes; parsed to bytes. */
-export const size = written(z.number(), 'a size such as 512KiB, 64MiB or 1GB', (value) => quantity(value, SIZE_UNITS));
+export const size = written(z.number(), 'a size such as 512KiB, 64MiB or 1GB', (value) => quantity(value, SIZE_UNITS)).meta({ unit: 'size' });
 
 /** A whole number within [min, max], written as a number or as its text (`"4"`). */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -81,4 +83,20 @@ export const boolean = written(z.boolean(), 'true or false', (value) =>
 /** A duration as people write it: `25s` when it is whole seconds, else `1500ms`. */
 export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Units a size is written back in, largest first. */
+const SIZE_NAMES: readonly (readonly [name: string, bytes: number])[] = [
+  ['GiB', 1024 ** 3],
+  ['GB', 1000 ** 3],
+  ['MiB', 1024 ** 2],
+  ['MB', 1000 ** 2],
+  ['KiB', 1024],
+  ['kB', 1000],
+];
+
+/** A size as people write it, in the largest unit that holds it exactly: `16MiB`, `1MB`, `1500B`. */
+export function formatSize(bytes: number): string {
+  const fit = SIZE_NAMES.find(([, unit]) => bytes > 0 && bytes % unit === 0);
+  return fit === undefined ? `${bytes}B` : `${bytes / fit[1]}${fit[0]}`;
 }

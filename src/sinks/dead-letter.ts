@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { RecordPosition, RequestRecord } from '../parse/request-record.js';
 import type { LogRecord } from '../sls/types.js';
 import { AppendFile, type FileIo } from './file/append-file.js';
+import type { FileRole } from './file/fs-error.js';
+import { checkAppendPath } from './file/path-check.js';
 import { encodeNdjson } from './ndjson.js';
 import type { SinkHealth } from './sink.js';
 
@@ -33,6 +35,13 @@ export interface RefusedRecordEntry {
 /** A line of the dead-letter file: a log that failed to parse, or a record the sink refused. */
 export type DeadLetter = DeadLetterEntry | RefusedRecordEntry;
 
+const ROLE: FileRole = { what: 'dead-letter file', setting: 'deadLetter.path' };
+
+/** Checks, creating nothing, that the dead-letter file at `path` can be opened (for `sluice validate`). */
+export function checkDeadLetterPath(path: string): Promise<string> {
+  return checkAppendPath(path, ROLE);
+}
+
 export interface DeadLetterFileOptions {
   path: string;
   log: Logger;
@@ -47,7 +56,7 @@ export class DeadLetterFile {
   readonly #now: () => number;
 
   constructor(options: DeadLetterFileOptions) {
-    this.#file = new AppendFile({ ...options, what: 'dead-letter file', setting: 'deadLetter.path' });
+    this.#file = new AppendFile({ ...options, ...ROLE });
     this.#now = options.now ?? Date.now;
   }
 

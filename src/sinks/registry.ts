@@ -39,8 +39,18 @@ const BY_TYPE = new Map<string, SinkDefinition>(DEFINITIONS.map((definition) => 
 
 /** A new, unopened sink for a validated config. */
 export function createSink(config: SinkConfig, context: SinkContext): Sink {
+  return definitionOf(config).create(config, context);
+}
+
+/** Checks, creating and writing nothing, that the sink of `config` can open; see SinkDefinition.check. */
+export function checkSink(config: SinkConfig, context: SinkContext): Promise<string> {
+  const definition = definitionOf(config);
+  return definition.check?.(config, context) ?? Promise.resolve(`the ${config.type} sink has nothing to check`);
+}
+
+function definitionOf(config: SinkConfig): SinkDefinition {
   const definition = BY_TYPE.get(config.type);
   // Only reachable when a config skipped sinkConfigSchema: the schema admits no other type.
   if (definition === undefined) throw new Error(`no sink registered for type ${JSON.stringify(config.type)}`);
-  return definition.create(config, context);
+  return definition;
 }

@@ -20,4 +20,10 @@ export interface SinkDefinition<Type extends string = string, Schema extends z.Z
   /** Strict schema of the sink's config (`type` included), with defaults and a description per option. */
   schema: Schema;
   create(config: z.output<Schema>, context: SinkContext): Sink;
+  /**
+   * For `sluice validate`: checks, without creating or writing anything, that open() would
+   * succeed; resolves with what was checked, rejects with the SinkError open() would raise.
+   * A sink with nothing to check (stdout, null) has none.
+   */
+  check?(config: z.output<Schema>, context: SinkContext): Promise<string>;
 }

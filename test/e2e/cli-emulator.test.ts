@@ -23,7 +23,8 @@ describe('sluice emulator + sluice shards', () => {
   it('prints its endpoint when ready, serves shards, and stops cleanly on SIGTERM', async () => {
     const url = await startEmulator();
     const shards = await runCli(['shards', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--json', ...KEYS]);
-    expect(shards.stderr).toBe('');
+    // Nothing has read the logstore yet: the default consumer group has no checkpoints to show.
+    expect(shards.stderr).toBe('sluice: consumer group sluice does not exist in logstore access, so no shard has a checkpoint; the first run creates it\n');
     expect(shards.code).toBe(0);
     const rows = JSON.parse(shards.stdout) as Array<{ shardID: number; status: string; beginCursor: string; endCursor: string }>;
     expect(rows.map((r) => r.shardID)).toEqual([0, 1, 2]);

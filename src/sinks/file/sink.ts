@@ -5,7 +5,11 @@
 import type { Logger } from 'pino';
 import type { NdjsonSink, SinkHealth } from '../sink.js';
 import { AppendFile, type FileIo } from './append-file.js';
+import type { FileRole } from './fs-error.js';
 import type { RotationPolicy } from './rotation.js';
+
+/** How messages name the file sink's file, and the key that sets its path. */
+export const FILE_SINK_ROLE: FileRole = { what: 'file sink', setting: 'sink.path' };
 
 export interface FileSinkOptions {
   path: string;
@@ -22,7 +26,7 @@ export class FileSink implements NdjsonSink {
   readonly #file: AppendFile;
 
   constructor(options: FileSinkOptions) {
-    this.#file = new AppendFile({ ...options, what: 'file sink', setting: 'sink.path' });
+    this.#file = new AppendFile({ ...options, ...FILE_SINK_ROLE });
   }
 
   open(): Promise<void> {

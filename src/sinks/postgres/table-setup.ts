@@ -2,9 +2,10 @@
 // from the layout if not), or matches an existing table's columns, and, with dedupe, makes sure
 // the unique key that absorbs replays is there. All in one transaction under an advisory lock,
 // so that several sluice processes starting at once against one table do not race each other
-// into "relation already exists".
+// into "relation already exists". `sluice validate` runs the same steps in a transaction it
+// rolls back: whatever would fail at open fails there, and nothing is left behind.
 
-import { escapeIdentifier, escapeLiteral, type PoolClient } from 'pg';
+import { escapeIdentifier, escapeLiteral, type ClientBase } from 'pg';
 import { SinkError } from '../sink-error.js';
 import { encodingOf, matchTable, type PlannedColumn, type TableColumn, type TableMatch } from './existing-table.js';
 import { CREATED_TYPE, DEDUPE_KEYS, type LayoutColumn } from './table-layout.js';
@@ -26,8 +27,12 @@ export function qualifiedName(spec: Pick<TableSpec, 'schema' | 'table'>): string
   return `${escapeIdentifier(spec.schema)}.${escapeIdentifier(spec.table)}`;
 }
 
-/** Creates or checks the table of `spec`; throws a SinkError, or the database's error for errors.ts to explain. */
-export async function prepareTable(client: PoolClient, spec: TableSpec): Promise<PreparedTable> {
+/**
+ * Creates or checks the table of `spec`; throws a SinkError, or the database's error for
+ * errors.ts to explain. With `dryRun`, everything is rolled back at the end: `created` then
+ * says that open() would create the table, and that it could.
+ */
+export async function prepareTable(client: ClientBase, spec: TableSpec, { dryRun = false } = {}): Promise<PreparedTable> {
   const table = qualifiedName(spec);
   await client.query('BEGIN');
   try {
@@ -35,7 +40,7 @@ export async function prepareTable(client: PoolClient, spec: TableSpec): Promise
     const existing = await tableColumns(client, spec);
     const prepared = existing.length === 0 ? await createTable(client, spec, table) : { ...matchTable(table, spec.layout, existing, spec.dedupe), created: false };
     if (spec.dedupe && !prepared.created) await checkDedupeKey(client, spec, prepared.columns);
-    await client.query('COMMIT');
+    await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     return prepared;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined); // the error that made it roll back is the one to report
@@ -44,7 +49,7 @@ export async function prepareTable(client: PoolClient, spec: TableSpec): Promise
 }
 
 /** The table's columns that can be written (generated ones cannot); none when it does not exist. */
-async function tableColumns(client: PoolClient, { schema, table }: TableSpec): Promise<TableColumn[]> {
+async function tableColumns(client: ClientBase, { schema, table }: TableSpec): Promise<TableColumn[]> {
   const result = await client.query<TableColumn>(
     `SELECT column_name AS name, udt_name AS type, is_nullable = 'YES' AS nullable,
             (column_default IS NOT NULL OR is_identity = 'YES') AS "hasDefault"
@@ -56,7 +61,7 @@ async function tableColumns(client: PoolClient, { schema, table }: TableSpec): P
   return result.rows;
 }
 
-async function createTable(client: PoolClient, spec: TableSpec, table: string): Promise<PreparedTable> {
+async function createTable(client: ClientBase, spec: TableSpec, table: string): Promise<PreparedTable> {
   // Looked up rather than CREATE SCHEMA IF NOT EXISTS: that needs the CREATE privilege on the
   // database even when the schema exists, which a user writing into a given schema may lack.
   const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [spec.schema]);
@@ -84,7 +89,7 @@ function createDedupeIndex(table: string, tableName: string, columns: readonly P
 }
 
 /** An existing table must have a unique index on exactly the dedupe columns: ON CONFLICT infers it. */
-async function checkDedupeKey(client: PoolClient, spec: TableSpec, columns: readonly PlannedColumn[]): Promise<void> {
+async function checkDedupeKey(client: ClientBase, spec: TableSpec, columns: readonly PlannedColumn[]): Promise<void> {
   const table = qualifiedName(spec);
   const wanted = dedupeColumns(columns);
   const result = await client.query<{ columns: string[] }>(

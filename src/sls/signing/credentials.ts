@@ -17,6 +17,17 @@ export const ENV_ACCESS_KEY_SECRET = 'ALIBABA_CLOUD_ACCESS_KEY_SECRET';
 export const ENV_SECURITY_TOKEN = 'ALIBABA_CLOUD_SECURITY_TOKEN';
 
 const HIDDEN = '<hidden>';
+/** Real access key ids have 24 characters; a shorter one shows none of them (its tail would be most of it). */
+const SHORTEST_WITH_TAIL = 16;
+const TAIL_SHOWN = 4;
+
+/**
+ * An access key id as sluice shows it: `****` and its last 4 characters (enough to tell which
+ * key is configured, as consoles do), or nothing of it for an id shorter than 16 characters.
+ */
+export function maskedAccessKeyId(id: string): string {
+  return id.length >= SHORTEST_WITH_TAIL ? `****${id.slice(-TAIL_SHOWN)}` : '********';
+}
 
 /** Credentials whose secret parts never show when the object is printed or serialized. */
 class HiddenCredentials implements Credentials {

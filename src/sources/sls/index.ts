@@ -1,10 +1,10 @@
 // The `sls` source type: the config's source section -> an SLS client and a consumer-group
-// source that owns it. The registry (../registry.ts) is the only importer.
+// source that owns it. The registry (../registry.ts) builds sources from it; the operator
+// commands (shards, checkpoints, validate) take its config type for the modules beside it.
 
-import { SlsClient } from '../../sls/client.js';
 import type { SignatureVersion } from '../../sls/http/signed-transport.js';
-import { resolveCredentials } from '../../sls/signing/credentials.js';
 import type { SourceDefinition } from '../source.js';
+import { slsClientFor } from './connect.js';
 import { ConsumerGroupSource, type RunUntil, type StartFrom } from './consumer-group-source.js';
 
 /**
@@ -37,16 +37,8 @@ export interface SlsSourceConfig {
 export const slsSource: SourceDefinition<SlsSourceConfig> = {
   type: 'sls',
   create(config, { intake, acks, log }) {
-    const { accessKeyId, accessKeySecret, securityToken } = config;
-    const client = new SlsClient({
-      endpoint: config.endpoint,
-      project: config.project,
-      credentials: resolveCredentials({ accessKeyId, accessKeySecret, securityToken }),
-      signatureVersion: config.signatureVersion,
-      region: config.region,
-    });
     return new ConsumerGroupSource({
-      client,
+      client: slsClientFor(config),
       closeClient: true,
       logstore: config.logstore,
       group: config.consumerGroup,

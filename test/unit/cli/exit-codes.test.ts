@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunOutcome, RunStats } from '../../../src/app/run-outcome.js';
-import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError } from '../../../src/cli/exit-codes.js';
+import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError, ReportedFailure } from '../../../src/cli/exit-codes.js';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { SinkError } from '../../../src/sinks/sink-error.js';
 import { SlsError, networkError } from '../../../src/sls/errors.js';
+import { ConsumersLiveError } from '../../../src/sources/sls/checkpoint-reset.js';
 
 const answer = (status: number, code: string): SlsError => new SlsError({ status, code, message: code });
 
@@ -23,6 +24,8 @@ describe('exitCodeFor', () => {
     ['a plain bug', new TypeError('x is undefined'), ExitCode.Internal],
     ['a config the schema refuses', new ConfigError([{ key: 'pipeline.workers', message: 'expected a whole number' }]), ExitCode.Config],
     ['a sink that gave up', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full' }), ExitCode.SinkFailed],
+    ['a checkpoint reset refused for live consumers', new ConsumersLiveError('g', [{ consumer: 'c', shards: [0] }], 30), 75],
+    ['validate, whose first failure was the credentials', new ReportedFailure('validation failed: sls', ExitCode.NoPermission), ExitCode.NoPermission],
   ])('%s', (_what, error, code) => {
     expect(exitCodeFor(error)).toBe(code);
   });
