@@ -93,10 +93,6 @@ export class JobLock {
     throw new LockHeldError(path, undefinedIfGone(await readHolder(path)));
   }
 
-  get path(): string {
-    return this.#path;
-  }
-
   /** Removes the lock file if it is still this run's. Never throws: the run has ended, whatever happens here. */
   async release(): Promise<void> {
     try {

@@ -6,7 +6,7 @@
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN } from '../sls/signing/credentials.js';
 import type { SluiceConfig } from './schema.js';
 
-export const MASKED = '[redacted]';
+const MASKED = '[redacted]';
 
 /** Every secret `config` holds or would read from `env`, longest first (one that contains another is masked whole). */
 export function secretValues(config: SluiceConfig, env: NodeJS.ProcessEnv = process.env): string[] {
