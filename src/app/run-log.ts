@@ -1,5 +1,6 @@
 // The two log lines that frame a run: what it reads and where it writes (never a key), and
-// how it ended with its counts and where each shard's checkpoint was left. An operator reading only these two lines knows what happened.
+// how it ended with its counts and where each shard's checkpoint was left. An operator
+// reading only these two lines knows what happened.
 
 import type { Logger } from 'pino';
 import type { StartPosition, StopPosition } from '../config/positions.js';
