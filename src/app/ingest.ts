@@ -1,11 +1,12 @@
-// The composition root of `sluice run` and `sluice demo`: config -> sink, dead-letter file,
-// parser, pipeline, source (each through its registry), then the actor group that decides
-// why the run stops, then the ordered drain. The only file that knows every component; each
+// The composition root of `sluice run` and `sluice demo`: the job's lock, then config -> sink,
+// dead-letter file, parser, pipeline, source (each through its registry), then the actor
+// group that decides why the run stops, then the ordered drain. The only file that knows every component; each
 // component knows only its own contracts.
 
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/schema.js';
+import { formatDuration } from '../config/units.js';
 import { ActorGroup, type Finish } from '../lifecycle/actor-group.js';
 import { drain, type DrainResult } from '../lifecycle/drain.js';
 import { togglePauseOnSignal } from '../lifecycle/pause-toggle.js';
@@ -13,14 +14,15 @@ import { StopSignals } from '../lifecycle/stop-signals.js';
 import { realTimers, type Cancel, type Timers } from '../lifecycle/timers.js';
 import { createLogger } from '../observe/logger.js';
 import type { ProgressSnapshot } from '../observe/progress.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
 import { DeadLetterFile } from '../sinks/dead-letter.js';
 import { createSink } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { logStart, logSummary } from './run-log.js';
-import type { RunOutcome } from './run-outcome.js';
+import { holdingJobLock, jobLockPath } from './job-lock.js';
+import type { RunOutcome, RunStats } from './run-outcome.js';
 
 export interface IngestOptions {
   config: SluiceConfig;
@@ -37,7 +39,7 @@ export interface IngestOptions {
 export const PROGRESS_EVERY_MS = 500;
 
 /** What ended the run, from the actor group's point of view. */
-type Stop = 'signal' | 'end' | 'stopped' | 'interrupted';
+type Stop = 'signal' | 'end' | 'max-runtime' | 'stopped' | 'interrupted';
 
 interface Parts {
   sink: Sink;
@@ -46,17 +48,57 @@ interface Parts {
   source: Source;
 }
 
-/** Runs the ingestion until its end, a signal or a fatal error, drains, and says how it ended. */
+/** How the run ended, with the counters the parts had then (none when it failed before they existed). */
+type Ended = Omit<RunOutcome, 'stats'> & Pick<RunStats, keyof PipelineStats | 'checkpoints'>;
+
+/** The counters of a run that failed before it had a pipeline (the lock was held, the source could not be made). */
+const NOTHING_DONE: Omit<Ended, 'reason' | 'error'> = {
+  acceptedRecords: 0,
+  ackedRecords: 0,
+  deadLetteredRecords: 0,
+  inFlightRecords: 0,
+  peakInFlightRecords: 0,
+  queuedChunks: 0,
+  activeWorkers: 0,
+  commits: 0,
+  commitFailures: 0,
+  bytesCommitted: 0,
+  checkpoints: [],
+};
+
+/**
+ * Runs the ingestion until its end, a signal, `run.maxRuntime` or a fatal error, drains, and
+ * says how it ended. Never rejects: whatever stops the run, from the job's lock being held
+ * to a sink that gave up, is the outcome's error.
+ */
 export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const { config } = options;
   const log = options.log ?? createLogger({ level: config.log.level });
   const now = options.now ?? (() => performance.now());
   const timers = options.timers ?? realTimers;
   const started = now();
-  logStart(config, log);
-  const parts = compose(config, log);
+  const startedAt = new Date();
+  const { endpoint, project, logstore, consumerGroup, consumer } = config.source;
+  const job = { endpoint, project, logstore, consumerGroup, consumer };
+  const lock = jobLockPath(config.run.lock, job);
+  const ended = await holdingJobLock(lock, job, log, () => {
+    logStart(config, log, lock);
+    return runParts(compose(config, log), { ...options, log, timers, started, now });
+  }).catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }));
+  const { reason, error, ...counters } = ended;
+  const durationMs = Math.round(now() - started);
+  // One clock for both ends, so that endedAt - startedAt is durationMs.
+  const endedAt = new Date(startedAt.getTime() + durationMs);
+  const stats: RunStats = { ...counters, durationMs, startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString() };
+  const result: RunOutcome = { reason, ...(error === undefined ? {} : { error }), stats };
+  logSummary(result, log);
+  return result;
+}
+
+/** Opens the outputs, runs, drains, and reads the counters once everything has stopped. */
+async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
   const outcome = await openOutputs(parts).then(
-    () => runOpened(parts, { ...options, log, timers, started, now }),
+    () => runOpened(parts, context),
     async (error: unknown) => {
       await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close()]);
       return { reason: 'fatal' as const, error };
@@ -64,9 +106,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   );
   // The drain is over (or never began): the decode threads have nothing left to do.
   await parts.pipeline.close();
-  const result: RunOutcome = { ...outcome, stats: { ...parts.pipeline.stats(), durationMs: Math.round(now() - started) } };
-  logSummary(result, log);
-  return result;
+  return { ...outcome, ...parts.pipeline.stats(), checkpoints: parts.source.stats().checkpoints };
 }
 
 function compose(config: SluiceConfig, log: Logger): Parts {
@@ -115,10 +155,10 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
     cancels.push(timers.setInterval(() => onProgress(progressOf(parts, context)), PROGRESS_EVERY_MS));
   }
   try {
-    const first = await firstStop(parts, stop);
+    const first = await firstStop(parts, stop, maxRuntimeReached(context, cancels));
     const failed = first.ok ? undefined : first.error;
-    // A failure ends the run on its own; the deadline keeps its drain from hanging.
-    if (!first.ok) stop.armDeadline();
+    // A failure or the max runtime ends the run on its own; the deadline keeps its drain from hanging.
+    if (!first.ok || first.value === 'max-runtime') stop.armDeadline();
     if (failed !== undefined) log.error({ err: failed, in: first.actor }, 'the run failed: draining what can still be written');
     const drained = await drain(
       { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter] },
@@ -135,12 +175,34 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
  * pipeline's failure (a sink that gave up). The first to finish decides why the run stops;
  * interrupting the source is drain step 1 (stop pulling), which the drain repeats harmlessly.
  */
-function firstStop({ source, pipeline }: Parts, stop: StopSignals): Promise<Finish<Stop>> {
-  return new ActorGroup<Stop>()
+function firstStop({ source, pipeline }: Parts, stop: StopSignals, maxRuntime: Promise<Stop> | undefined): Promise<Finish<Stop>> {
+  const group = new ActorGroup<Stop>()
     .add(untilInterrupted('signals', stop.first.then(() => 'signal' as const)))
     .add({ name: 'source', run: () => source.run(), interrupt: () => source.stopPulling() })
-    .add(untilInterrupted('pipeline', pipeline.failed))
-    .run();
+    .add(untilInterrupted('pipeline', pipeline.failed));
+  if (maxRuntime !== undefined) group.add(untilInterrupted('max-runtime', maxRuntime));
+  return group.run();
+}
+
+/**
+ * Resolves 'max-runtime' once the run has lasted `run.maxRuntime` (counted from its start, so
+ * opening the sink counts too); undefined without a limit. Its timer is cancelled with the run's.
+ */
+function maxRuntimeReached(context: RunContext, cancels: Cancel[]): Promise<Stop> | undefined {
+  const { maxRuntime } = context.config.run;
+  if (maxRuntime === null) return undefined;
+  const left = Math.max(0, maxRuntime - (context.now() - context.started));
+  return new Promise((resolve) => {
+    const reached = (): void => {
+      context.log.info(
+        { maxRuntimeMs: maxRuntime },
+        `max runtime of ${formatDuration(maxRuntime)} reached (run.maxRuntime): draining as on SIGTERM; ` +
+          'records not yet pulled are left for the next run, which resumes from the checkpoint',
+      );
+      resolve('max-runtime');
+    };
+    cancels.push(context.timers.setTimeout(reached, left));
+  });
 }
 
 /** An actor that only waits: for `event`, or until interrupted. */
@@ -155,7 +217,8 @@ function outcomeOf(first: Finish<Stop>, drained: DrainResult): Omit<RunOutcome, 
   if (drained.outcome === 'drain-timeout' || drained.outcome === 'second-signal') return { reason: drained.outcome };
   // The pipeline failed while draining, or a checkpoint could not be written: not a clean stop.
   if (drained.error !== undefined) return { reason: 'fatal', error: drained.error };
-  return { reason: first.value === 'end' ? 'end' : 'drained' };
+  if (first.value === 'end' || first.value === 'max-runtime') return { reason: first.value };
+  return { reason: 'drained' };
 }
 
 function progressOf({ pipeline, source }: Parts, context: RunContext): ProgressSnapshot {

@@ -1,5 +1,6 @@
 // The two log lines that frame a run: what it reads and where it writes (never a key), and
-// how it ended with its counts. An operator reading only these two lines knows what happened.
+// how it ended with its counts and where each shard's checkpoint was left. An operator
+// reading only these two lines knows what happened.
 
 import type { Logger } from 'pino';
 import type { StartPosition, StopPosition } from '../config/positions.js';
@@ -11,9 +12,9 @@ function position(value: StartPosition | StopPosition | null): string | null {
   return value.kind === 'time' ? new Date(value.unixSeconds * 1000).toISOString() : value.kind;
 }
 
-/** Logs where the run reads from and writes to. Access keys are deliberately not among the fields. */
-export function logStart(config: SluiceConfig, log: Logger): void {
-  const { source, pipeline, sink, deadLetter } = config;
+/** Logs where the run reads from and writes to, and the job's lock file. Access keys are deliberately not among the fields. */
+export function logStart(config: SluiceConfig, log: Logger, lock: string | undefined): void {
+  const { source, pipeline, sink, deadLetter, run } = config;
   log.info(
     {
       endpoint: source.endpoint,
@@ -27,6 +28,8 @@ export function logStart(config: SluiceConfig, log: Logger): void {
       deadLetter: deadLetter.path,
       workers: pipeline.workers,
       queueCapacity: pipeline.queueCapacity,
+      maxRuntimeMs: run.maxRuntime,
+      lock: lock ?? null,
     },
     `sluice run: ${source.project}/${source.logstore} (group ${source.consumerGroup}, consumer ${source.consumer}) -> ${sink.type} sink`,
   );
@@ -35,27 +38,34 @@ export function logStart(config: SluiceConfig, log: Logger): void {
 const ENDINGS: Readonly<Record<RunOutcome['reason'], string>> = {
   end: 'reached the end of the run',
   drained: 'drained and stopped',
+  'max-runtime': 'reached the max runtime and drained (what was not pulled yet is left for the next run)',
   'drain-timeout': 'stopped at the drain deadline: records not yet written were not checkpointed and are read again next run',
   'second-signal': 'stopped by a second signal: records not yet written were not checkpointed and are read again next run',
   fatal: 'stopped by an error',
 };
 
-/** Logs how the run ended: records written, dead letters, duration and rate. */
-export function logSummary(outcome: RunOutcome, log: Logger): void {
-  const { stats } = outcome;
+/** How a run ended, in numbers: the summary log line's fields, and the core of `--summary`'s JSON. */
+export function summaryFields({ reason, stats }: RunOutcome) {
   const seconds = stats.durationMs / 1000;
-  const fields = {
-    reason: outcome.reason,
+  return {
+    reason,
     records: stats.ackedRecords,
     deadLettered: stats.deadLetteredRecords,
     unwritten: stats.inFlightRecords,
+    bytes: stats.bytesCommitted,
     commits: stats.commits,
     durationMs: stats.durationMs,
     recordsPerSecond: seconds > 0 ? Math.round(stats.ackedRecords / seconds) : 0,
-    ...(outcome.error === undefined ? {} : { err: outcome.error }),
+    checkpoints: stats.checkpoints,
   };
-  const text = `${ENDINGS[outcome.reason]}: ${stats.ackedRecords} records written, ${stats.deadLetteredRecords} dead-lettered, in ${seconds.toFixed(1)} s`;
-  if (outcome.reason === 'end' || outcome.reason === 'drained') log.info(fields, text);
+}
+
+/** Logs how the run ended: records and bytes written, dead letters, duration and rate, each shard's checkpoint. */
+export function logSummary(outcome: RunOutcome, log: Logger): void {
+  const { stats } = outcome;
+  const fields = { ...summaryFields(outcome), ...(outcome.error === undefined ? {} : { err: outcome.error }) };
+  const text = `${ENDINGS[outcome.reason]}: ${stats.ackedRecords} records written, ${stats.deadLetteredRecords} dead-lettered, in ${(stats.durationMs / 1000).toFixed(1)} s`;
+  if (outcome.reason === 'end' || outcome.reason === 'drained' || outcome.reason === 'max-runtime') log.info(fields, text);
   else if (outcome.reason === 'fatal') log.error(fields, text);
   else log.warn(fields, text);
 }

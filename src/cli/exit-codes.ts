@@ -2,6 +2,7 @@
 // "Exit codes" section shows the same table; scripts and cron wrappers branch on these numbers.
 // The values follow sysexits.h where one fits, so they mean the same as in other Unix tools.
 
+import { LockHeldError } from '../app/job-lock.js';
 import type { RunOutcome } from '../app/run-outcome.js';
 import { ConfigError } from '../config/config-error.js';
 import { SinkError } from '../sinks/sink-error.js';
@@ -15,8 +16,15 @@ export const ExitCode = {
   Internal: 1,
   /** A flag or argument is wrong (commander's usage errors). */
   Usage: 2,
+  /**
+   * `--max-runtime` reached: drained cleanly; records not yet pulled are left for the next run,
+   * which resumes from the checkpoint. (A drain that then passes its deadline is Interrupted.)
+   */
+  MaxRuntime: 3,
   /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
   Unavailable: 69,
+  /** Another run of the same job holds its lock (sysexits EX_CANTCREAT); this one did nothing. */
+  Locked: 73,
   /**
    * The sink failed in a way retrying cannot cure: permission denied, a database that refuses
    * the credentials or lacks the table (sysexits EX_IOERR). An unavailable sink (disk full,
@@ -79,6 +87,9 @@ function describeOutcome({ reason, error }: RunOutcome): string {
   const resume = 'only records already written were checkpointed, so the next run resumes with the rest';
   if (reason === 'drain-timeout') return `stopped at the drain deadline (pipeline.drainTimeout) before every pulled record was written; ${resume}`;
   if (reason === 'second-signal') return `stopped at once by a second signal; ${resume}`;
+  if (reason === 'max-runtime') {
+    return '--max-runtime reached: drained cleanly; records not yet pulled are left for the next run, which resumes from the checkpoint';
+  }
   if (reason === 'fatal') return error instanceof Error ? error.message : String(error);
   return `the run ended: ${reason}`;
 }
@@ -100,6 +111,8 @@ export function exitCodeForOutcome(outcome: Pick<RunOutcome, 'reason' | 'error'>
     case 'end':
     case 'drained':
       return ExitCode.Ok;
+    case 'max-runtime':
+      return ExitCode.MaxRuntime;
     case 'drain-timeout':
     case 'second-signal':
       return ExitCode.Interrupted;
@@ -114,6 +127,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof ReportedFailure) return error.exitCode;
   if (error instanceof ConsumersLiveError) return ExitCode.ConsumersLive;
   if (error instanceof ConfigError) return ExitCode.Config;
+  if (error instanceof LockHeldError) return ExitCode.Locked;
   if (error instanceof SinkError) return ExitCode.SinkFailed;
   if (!(error instanceof SlsError)) return ExitCode.Internal;
   if (PERMISSION_CODES.some((code) => sameCode(error.code, code))) return ExitCode.NoPermission;

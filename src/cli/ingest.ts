@@ -1,14 +1,19 @@
 // What `sluice run` and `sluice demo` share: the config-override flags, and running the
 // ingestion in a terminal (logs on stderr, the progress line when stderr is a TTY) until it
-// ends, turning an unclean end into the error main.ts maps to an exit code.
+// ends, writing its summary file, and turning an unclean end into the error main.ts maps to
+// an exit code.
 
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { runIngest } from '../app/ingest.js';
 import { CONFIG_FLAGS } from '../config/flags.js';
 import type { SluiceConfig } from '../config/schema.js';
+import { secretValues } from '../config/secret-values.js';
 import { createLogger } from '../observe/logger.js';
+import { colorAllowed } from '../observe/pretty.js';
 import { ProgressLine } from '../observe/progress.js';
 import { exitCodeForOutcome, ExitCode, OutcomeError } from './exit-codes.js';
+import { runSummary, writeRunSummary, type RunSummary } from './run-summary.js';
 
 /** Adds one flag per overridable config key (CONFIG_FLAGS), except the keys in `skip`. */
 export function addConfigFlags(command: Command, skip: ReadonlySet<string> = new Set()): Command {
@@ -16,16 +21,30 @@ export function addConfigFlags(command: Command, skip: ReadonlySet<string> = new
   return command;
 }
 
-/** Runs the ingestion to its end; resolves on a clean end, else throws an OutcomeError. */
+/** Runs the ingestion to its end and writes its summary (`--summary`); resolves on a clean end, else throws an OutcomeError. */
 export async function ingest(config: SluiceConfig): Promise<void> {
-  // On a terminal the progress line sits at the bottom and log lines scroll above it;
-  // anywhere else (a file, a pipe, journald) the JSON logs alone are the record.
+  // On a terminal the progress line sits at the bottom and log lines, formatted for a person,
+  // scroll above it; anywhere else (a file, a pipe, journald) the JSON logs alone are the record.
   const progress = process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
-  const log = createLogger({ level: config.log.level, ...(progress === undefined ? {} : { destination: progress.passThrough() }) });
+  const log = createLogger({
+    level: config.log.level,
+    ...(progress === undefined ? {} : { destination: progress.passThrough(), pretty: { colorize: colorAllowed() } }),
+  });
   try {
     const outcome = await runIngest({ config, log, ...(progress === undefined ? {} : { onProgress: (snapshot) => progress.update(snapshot) }) });
-    if (exitCodeForOutcome(outcome) !== ExitCode.Ok) throw new OutcomeError(outcome);
+    const exitCode = exitCodeForOutcome(outcome);
+    if (config.run.summary !== null) await writeSummary(config.run.summary, runSummary(outcome, exitCode, secretValues(config)), log);
+    if (exitCode !== ExitCode.Ok) throw new OutcomeError(outcome);
   } finally {
     progress?.clear();
+  }
+}
+
+/** A summary that cannot be written is reported, but does not change how the run ended (its data is written and checkpointed). */
+async function writeSummary(path: string, summary: RunSummary, log: Logger): Promise<void> {
+  try {
+    await writeRunSummary(path, summary);
+  } catch (error) {
+    log.error({ err: error, summary: path }, `could not write the run summary to ${path} (run.summary): ${error instanceof Error ? error.message : String(error)}`);
   }
 }

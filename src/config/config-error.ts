@@ -6,7 +6,7 @@
 export interface ConfigIssue {
   /** The config key, dotted (`pipeline.workers`); '' for the file as a whole. */
   key: string;
-  /** The flag the value came from (`--workers`), when a flag gave it. */
+  /** The flag (`--workers`) or the variable (`SLUICE_LOG_LEVEL`) the value came from, when one gave it. */
   flag?: string;
   /** What is wrong and, where it helps, what to write instead. Never contains a secret. */
   message: string;

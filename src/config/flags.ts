@@ -36,6 +36,9 @@ const TABLE: readonly (readonly [flags: string, key: string])[] = [
   ['--sink <type>', 'sink.type'],
   ['--output <path>', 'sink.path'],
   ['--dead-letter <path>', 'deadLetter.path'],
+  ['--max-runtime <duration>', 'run.maxRuntime'],
+  ['--summary <file>', 'run.summary'],
+  ['--lock <file>', 'run.lock'],
   ['--log-level <level>', 'log.level'],
 ];
 
@@ -96,11 +99,15 @@ export function overridesFromFlags(values: Readonly<Record<string, string | unde
   const overrides: Record<string, unknown> = {};
   for (const [flags, key] of TABLE) {
     const value = values[attributeName(flags)];
-    if (value === undefined) continue;
-    const path = keyFor(key, value).split('.');
-    let section = overrides;
-    for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Record<string, unknown>;
-    section[path[path.length - 1]!] = value;
+    if (value !== undefined) setKey(overrides, keyFor(key, value), value);
   }
   return overrides;
+}
+
+/** Sets the dotted `key` of a partial config to `value`, making the sections on the way. */
+export function setKey(config: Record<string, unknown>, key: string, value: unknown): void {
+  const path = key.split('.');
+  let section = config;
+  for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Record<string, unknown>;
+  section[path[path.length - 1]!] = value;
 }

@@ -12,7 +12,7 @@ import { shownValue } from './units.js';
 export interface IssueContext {
   /** The document that was validated: file values with flag overrides merged in. */
   input: unknown;
-  /** Dotted key -> the flag that set it. */
+  /** Dotted key -> the flag (or variable, see env-overrides.ts) that set it. */
   flags: ReadonlyMap<string, string>;
   /** Dotted key -> the variables its value came from (see interpolate.ts). */
   references: ReadonlyMap<string, readonly string[]>;

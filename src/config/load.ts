@@ -1,11 +1,13 @@
 // Where `sluice run` gets its configuration: the YAML file, `${VAR}`s from the environment,
-// then flags over both, validated at once by the one schema. Every problem found becomes a
-// ConfigError naming its key (and flag or variable), so a bad config fails at start with
-// everything to fix, before any connection is opened.
+// the variables that set a key themselves (SLUICE_LOG_LEVEL), then flags over all of them,
+// validated at once by the one schema. Every problem found becomes a ConfigError naming its
+// key (and flag or variable), so a bad config fails at start with everything to fix, before
+// any connection is opened.
 
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { overridesFromEnv } from './env-overrides.js';
 import { givenFlags, overridesFromFlags } from './flags.js';
 import { interpolate } from './interpolate.js';
 import { configIssues } from './issues.js';
@@ -18,7 +20,7 @@ export interface LoadOptions {
   file?: string;
   /** Flag values as commander parsed them (`opts()`); see CONFIG_FLAGS. */
   flags?: Readonly<Record<string, string | undefined>>;
-  /** Environment for `${VAR}` references; process.env by default. */
+  /** Environment for `${VAR}` references and SLUICE_LOG_LEVEL; process.env by default. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -27,12 +29,16 @@ type Mapping = Record<string, unknown>;
 /** The validated configuration; rejects with a ConfigError listing every problem. */
 export async function loadConfig(options: LoadOptions = {}): Promise<SluiceConfig> {
   const document = options.file === undefined ? {} : await readDocument(options.file);
-  const { value: fromFile, references, unset } = interpolate(document, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const { value: fromFile, references, unset } = interpolate(document, env);
   const flags = options.flags ?? {};
-  const input = merge(withoutEmptySections(fromFile, ''), overridesFromFlags(flags));
+  const fromEnv = overridesFromEnv(env);
+  const input = merge(merge(withoutEmptySections(fromFile, ''), fromEnv.overrides), overridesFromFlags(flags));
   const result = configSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(configIssues(result.error.issues, { input, flags: givenFlags(flags), references, unset }));
+  // A key both set is named by its flag: the flag's value is the one that was refused.
+  const given = new Map([...fromEnv.given, ...givenFlags(flags)]);
+  throw new ConfigError(configIssues(result.error.issues, { input, flags: given, references, unset }));
 }
 
 async function readDocument(file: string): Promise<Mapping> {

@@ -153,9 +153,33 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Where records go that cannot be delivered.'),
+  run: z
+    .strictObject({
+      maxRuntime: duration
+        .refine(positive, 'must be longer than 0')
+        .nullable()
+        .prefault(null)
+        .describe(
+          'How long a run may read before it drains as on SIGTERM and exits 3, e.g. `50m` for an hourly cron job; records not yet pulled are left for the next run. null: no limit.',
+        ),
+      summary: text
+        .nullable()
+        .default(null)
+        .describe('JSON file written (atomically) when the run ends, however it ends: reason, exit code, counts, duration, each shard\'s checkpoint. null: none.'),
+      lock: text
+        .default('auto')
+        .describe(
+          'Lock file that keeps two runs of the same job (endpoint, project, logstore, group and consumer) from overlapping; the second exits 73. `auto`: one in the temp directory named after the job; `off`; or a path.',
+        ),
+    })
+    .prefault({})
+    .describe('One run of sluice: its time limit, its summary file and its lock.'),
   log: z
     .strictObject({
-      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Least severe log level written (to stderr).'),
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .describe('Least severe log level written (to stderr); the variable `SLUICE_LOG_LEVEL` sets it too, under the flag and over the file.'),
     })
     .prefault({})
     .describe('sluice\'s own log.'),

@@ -1,8 +1,9 @@
 // sluice's logger: pino, one JSON object per line on stderr (stdout belongs to data: the
-// stdout sink writes NDJSON there for jq). Writes are synchronous, so the last lines before
+// stdout sink writes NDJSON there for jq), or lines for a person on a terminal (pretty.ts). Writes are synchronous, so the last lines before
 // the CLI exits are never lost.
 
 import { pino, type Level, type Logger } from 'pino';
+import { prettyLines, type PrettyOptions } from './pretty.js';
 
 /** Where log lines go: anything with write(); stderr by default, or the progress line's pass-through. */
 export interface LogDestination {
@@ -12,6 +13,8 @@ export interface LogDestination {
 export interface LoggerOptions {
   level: Level | 'silent';
   destination?: LogDestination;
+  /** Lines formatted for a person (a terminal) instead of JSON; see pretty.ts. */
+  pretty?: PrettyOptions;
 }
 
 /**
@@ -22,6 +25,7 @@ const SECRET_KEYS = ['accessKeyId', 'accessKeySecret', 'securityToken'];
 const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
 
 export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? process.stderr;
   return pino(
     {
       name: 'sluice',
@@ -29,6 +33,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    options.destination ?? process.stderr,
+    options.pretty === undefined ? destination : prettyLines(destination, options.pretty),
   );
 }

@@ -35,6 +35,14 @@ export interface SourceStats {
   /** Calls repeated after a retryable failure. */
   retries: number;
   shards: Array<{ shard: number; cursor: string; caughtUp: boolean; done: boolean }>;
+  /** Each shard this run held, with the checkpoint the group holds for it from this run: where the next run continues. */
+  checkpoints: ShardCheckpoint[];
+}
+
+export interface ShardCheckpoint {
+  shard: number;
+  /** The cursor the group's checkpoint holds. */
+  checkpoint: string;
 }
 
 /** What the application hands every source it creates. */

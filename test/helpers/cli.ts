@@ -124,3 +124,22 @@ export function exitWithin(cli: CliProcess, timeoutMs: number): Promise<number |
   });
   return Promise.race([cli.exited, late]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Runs the CLI to completion under a pseudo-terminal (util-linux `script`), as a user at a
+ * terminal runs it: stdout and stderr are one TTY, so `output` holds both as the terminal got
+ * them, colours, carriage returns and all. `script -e` exits with the CLI's exit code.
+ */
+export async function runCliInTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<{ code: number | string; output: string }> {
+  const command = [process.execPath, CLI_PATH, ...args].map(shellQuoted).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  return { code: code ?? signal ?? 'unknown', output };
+}
+
+function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

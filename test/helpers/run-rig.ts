@@ -19,6 +19,7 @@ export interface ConfigOverrides {
   pipeline?: Record<string, unknown>;
   sink?: Record<string, unknown>;
   deadLetter?: Record<string, unknown>;
+  run?: Record<string, unknown>;
   log?: Record<string, unknown>;
 }
 
@@ -78,6 +79,7 @@ export class RunRig {
       // Another sink type replaces the file sink's section, as a flag would (its `path` would be an unknown key).
       sink: overrides.sink?.type === undefined || overrides.sink.type === 'file' ? { type: 'file', path: this.path('requests.ndjson'), ...overrides.sink } : overrides.sink,
       deadLetter: { path: this.path('dead-letter.ndjson'), ...overrides.deadLetter },
+      ...(overrides.run === undefined ? {} : { run: overrides.run }),
       log: { level: 'info', ...overrides.log },
     };
     const file = this.path(name);

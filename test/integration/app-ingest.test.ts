@@ -13,6 +13,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import type { ProgressSnapshot } from '../../src/observe/progress.js';
 import { SlsClient } from '../../src/sls/client.js';
 import { expectExactlyOnce } from '../helpers/delivery.js';
+import { ManualTimers } from '../unit/lifecycle/manual-timers.js';
 import { readSink, requestIds, waitForSinkLines } from '../helpers/sink-file.js';
 import { storedRequestIds } from '../helpers/sls-readback.js';
 
@@ -93,6 +94,27 @@ describe('runIngest', () => {
     const second = await runIngest({ config: config('sigterm', { until: 'end' }), signals: new EventEmitter(), log });
     expect(second.reason, String(second.error)).toBe('end');
     expect(second.stats.ackedRecords).toBeGreaterThan(0);
+    expectExactlyOnce(requestIds(readSink(output)), await storedRequestIds(client, emulator.logstore));
+  });
+
+  it('drains when run.maxRuntime passes on its timers, ends with reason "max-runtime" and reports the checkpoints it left', async () => {
+    const timers = new ManualTimers();
+    const output = join(dir, 'max-runtime.ndjson');
+    const hour = 3_600_000;
+    const limited = { ...config('max-runtime'), run: { maxRuntime: hour, summary: null, lock: 'off' } };
+    const running = runIngest({ config: limited, signals: new EventEmitter(), log, timers });
+    await waitForSinkLines(output, 1);
+    timers.advance(hour);
+    const first = await running;
+    expect(first.reason, String(first.error)).toBe('max-runtime');
+    expect(first.stats.inFlightRecords).toBe(0);
+    const committed = await client.getCheckpoints(emulator.logstore, 'max-runtime');
+    expect(first.stats.checkpoints).toEqual(committed.map(({ shard, checkpoint }) => ({ shard, checkpoint })).sort((a, b) => a.shard - b.shard));
+    expect(first.stats.checkpoints).toHaveLength(3);
+
+    await generate(1000);
+    const second = await runIngest({ config: { ...limited, source: { ...limited.source, until: { kind: 'end' } } }, signals: new EventEmitter(), log });
+    expect(second.reason, String(second.error)).toBe('end');
     expectExactlyOnce(requestIds(readSink(output)), await storedRequestIds(client, emulator.logstore));
   });
 

@@ -6,6 +6,7 @@
 
 import type { Logger } from 'pino';
 import type { AckView } from '../../pipeline/pulled-batch.js';
+import type { ShardCheckpoint } from '../source.js';
 import type { SlsClient } from '../../sls/client.js';
 import { decodeCursor } from '../../sls/cursor.js';
 import { SlsError, sameCode } from '../../sls/errors.js';
@@ -37,6 +38,8 @@ export class Checkpointer {
   readonly #stored = new Map<number, bigint>();
   /** Per shard, the last write queued: writes of one shard go out one at a time, in order. */
   readonly #tails = new Map<number, Promise<unknown>>();
+  /** Per shard this run held, the checkpoint it read or last wrote; kept after the shard is given back (the run's summary). */
+  readonly #left = new Map<number, string>();
 
   constructor(options: CheckpointerOptions) {
     this.#options = options;
@@ -48,8 +51,16 @@ export class Checkpointer {
     const entries = await retrier.call(`GetCheckPoint ${logstore}/${group}/${shard}`, () => client.getCheckpoints(logstore, group, shard), signal);
     const checkpoint = entries.find((entry) => entry.shard === shard)?.checkpoint ?? '';
     if (checkpoint === '') this.#stored.delete(shard);
-    else this.#stored.set(shard, decodeCursor(checkpoint));
+    else {
+      this.#stored.set(shard, decodeCursor(checkpoint));
+      this.#left.set(shard, checkpoint);
+    }
     return checkpoint;
+  }
+
+  /** The checkpoint this run left for each shard it held and found or wrote one for, by shard. */
+  left(): ShardCheckpoint[] {
+    return [...this.#left].map(([shard, checkpoint]) => ({ shard, checkpoint })).sort((a, b) => a.shard - b.shard);
   }
 
   /** Stops tracking `shard` (released or lost); a later read() starts over from the server's value. */
@@ -94,6 +105,7 @@ export class Checkpointer {
       return 'lost';
     }
     this.#stored.set(shard, position);
+    this.#left.set(shard, cursor);
     log.debug({ shard, checkpoint: cursor }, 'checkpoint committed');
     return 'committed';
   }

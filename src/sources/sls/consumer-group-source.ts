@@ -192,6 +192,7 @@ export class ConsumerGroupSource implements Source {
       lagSeconds: Math.max(0, ...pullers.map((puller) => puller.lagSeconds())),
       retries: this.#retrier.retries,
       shards: pullers.map((puller) => puller.progress()),
+      checkpoints: this.#checkpointer.left(),
     };
   }
 

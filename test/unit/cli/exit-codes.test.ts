@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LockHeldError } from '../../../src/app/job-lock.js';
 import type { RunOutcome, RunStats } from '../../../src/app/run-outcome.js';
 import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError, ReportedFailure } from '../../../src/cli/exit-codes.js';
 import { ConfigError } from '../../../src/config/config-error.js';
@@ -26,6 +27,7 @@ describe('exitCodeFor', () => {
     ['a sink that gave up', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full' }), ExitCode.SinkFailed],
     ['a checkpoint reset refused for live consumers', new ConsumersLiveError('g', [{ consumer: 'c', shards: [0] }], 30), 75],
     ['validate, whose first failure was the credentials', new ReportedFailure('validation failed: sls', ExitCode.NoPermission), ExitCode.NoPermission],
+    ['another run of the job holding the lock', new LockHeldError('/tmp/x.lock', undefined), ExitCode.Locked],
   ])('%s', (_what, error, code) => {
     expect(exitCodeFor(error)).toBe(code);
   });
@@ -38,6 +40,8 @@ describe('exitCodeForOutcome', () => {
   it.each([
     ['the end of an --until run', outcome('end'), ExitCode.Ok],
     ['a clean drain', outcome('drained'), ExitCode.Ok],
+    ['the max runtime, drained', outcome('max-runtime'), ExitCode.MaxRuntime],
+    ['the lock held by another run', outcome('fatal', new LockHeldError('/tmp/x.lock', undefined)), ExitCode.Locked],
     ['the drain deadline', outcome('drain-timeout'), ExitCode.Interrupted],
     ['a second signal', outcome('second-signal'), ExitCode.Interrupted],
     ['a sink failure', outcome('fatal', new SinkError({ code: 'PermissionDenied', retryable: false, message: 'm' })), ExitCode.SinkFailed],
@@ -53,6 +57,7 @@ describe('exitCodeForOutcome', () => {
 
   it('says, for an interrupted run, that the next run resumes; for a fatal one, what failed', () => {
     expect(new OutcomeError(outcome('drain-timeout')).message).toMatch(/drain deadline.*next run resumes/);
+    expect(new OutcomeError(outcome('max-runtime')).message).toMatch(/--max-runtime reached: drained cleanly.*left for the next run/);
     expect(new OutcomeError(outcome('fatal', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full writing x' }))).message).toBe(
       'disk full writing x',
     );

@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       pipeline: { workers: 4, queueCapacity: 20_000, decodeThreads: 1, drainTimeout: 25_000, batch: { maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, linger: 100, maxInFlight: 1 } },
       sink: { type: 'file', path: './data/requests.ndjson' },
       deadLetter: { path: './data/dead-letter.ndjson' },
+      run: { maxRuntime: null, summary: null, lock: 'auto' },
       log: { level: 'info' },
     });
   });
@@ -91,6 +92,9 @@ describe('flags over the file', () => {
     'sink.type': ['"null"', 'file', 'file'],
     'sink.path': ['a.ndjson', 'b.ndjson', 'b.ndjson'],
     'deadLetter.path': ['dead-a.ndjson', 'dead-b.ndjson', 'dead-b.ndjson'],
+    'run.maxRuntime': ['10m', '1h', 3_600_000],
+    'run.summary': ['a.json', 'b.json', 'b.json'],
+    'run.lock': ['auto', 'off', 'off'],
     'log.level': ['info', 'debug', 'debug'],
   };
 
@@ -142,6 +146,39 @@ describe('flags over the file', () => {
   it('clears source.until with --until null', async () => {
     const file = folder.write('until-end.yaml', `${REQUIRED_SOURCE}  until: end\n`);
     expect((await loadConfig({ file, flags: parsedFlags(['--until', 'null']), env: {} })).source.until).toBeNull();
+  });
+});
+
+describe('SLUICE_LOG_LEVEL', () => {
+  const file = folder.write('log-info.yaml', `${REQUIRED_SOURCE}log:\n  level: info\n`);
+
+  it('sets log.level over the file, and under --log-level', async () => {
+    const env = { SLUICE_LOG_LEVEL: 'warn' };
+    expect((await loadConfig({ file, env })).log.level).toBe('warn');
+    expect((await loadConfig({ file, flags: parsedFlags(['--log-level', 'debug']), env })).log.level).toBe('debug');
+  });
+
+  it('counts as unset when empty', async () => {
+    expect((await loadConfig({ file, env: { SLUICE_LOG_LEVEL: '' } })).log.level).toBe('info');
+  });
+
+  it('is named, with the key, when its value is refused', async () => {
+    const error = await configError(loadConfig({ file, env: { SLUICE_LOG_LEVEL: 'verbose' } }));
+    expect(error.issues).toEqual([
+      {
+        key: 'log.level',
+        flag: 'SLUICE_LOG_LEVEL',
+        message: 'expected "fatal" or "error" or "warn" or "info" or "debug" or "trace" or "silent", got "verbose"',
+      },
+    ]);
+    expect(error.message).toMatch(/^SLUICE_LOG_LEVEL \(log\.level\): expected/);
+  });
+});
+
+describe('run', () => {
+  it('refuses a max runtime of 0, naming the flag', async () => {
+    const error = await configError(loadConfig({ file: folder.write('run.yaml', REQUIRED_SOURCE), flags: parsedFlags(['--max-runtime', '0']), env: {} }));
+    expect(error.message).toBe('--max-runtime (run.maxRuntime): must be longer than 0');
   });
 });
 
