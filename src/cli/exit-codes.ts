@@ -4,8 +4,10 @@
 
 import type { RunOutcome } from '../app/run-outcome.js';
 import { ConfigError } from '../config/config-error.js';
+import { ListenError } from '../observe/listen-error.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { SlsError, sameCode } from '../sls/errors.js';
+import { AdminUnavailableError } from './ctl.js';
 
 export const ExitCode = {
   /** Finished what it was asked to do. */
@@ -14,7 +16,7 @@ export const ExitCode = {
   Internal: 1,
   /** A flag or argument is wrong (commander's usage errors). */
   Usage: 2,
-  /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
+  /** The SLS endpoint could not be reached or kept failing; `ctl`: the run's admin endpoint could not be reached (sysexits EX_UNAVAILABLE). */
   Unavailable: 69,
   /**
    * The sink failed in a way retrying cannot cure: permission denied, a database that refuses
@@ -29,7 +31,10 @@ export const ExitCode = {
   Interrupted: 75,
   /** SLS refused the credentials or their permissions (sysexits EX_NOPERM). */
   NoPermission: 77,
-  /** The configuration is invalid (the message names the key), or names something that does not exist (sysexits EX_CONFIG). */
+  /**
+   * The configuration is invalid (the message names the key), names something that does not
+   * exist, or an address observe.listen cannot bind (sysexits EX_CONFIG).
+   */
   Config: 78,
 } as const;
 
@@ -94,7 +99,8 @@ export function exitCodeForOutcome(outcome: Pick<RunOutcome, 'reason' | 'error'>
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof OutcomeError) return exitCodeForOutcome(error.outcome);
-  if (error instanceof ConfigError) return ExitCode.Config;
+  if (error instanceof ConfigError || error instanceof ListenError) return ExitCode.Config;
+  if (error instanceof AdminUnavailableError) return ExitCode.Unavailable;
   if (error instanceof SinkError) return ExitCode.SinkFailed;
   if (!(error instanceof SlsError)) return ExitCode.Internal;
   if (PERMISSION_CODES.some((code) => sameCode(error.code, code))) return ExitCode.NoPermission;

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { ctlCommand } from './ctl.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -16,7 +17,8 @@ const program = new Command('sluice')
   .addCommand(runCommand())
   .addCommand(emulatorCommand())
   .addCommand(shardsCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(ctlCommand());
 // Subcommands added with addCommand() do not inherit exitOverride: set it on each, so that
 // usage errors reach the catch below and get the documented exit code.
 for (const command of program.commands) command.exitOverride();

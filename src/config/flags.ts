@@ -37,6 +37,7 @@ const TABLE: readonly (readonly [flags: string, key: string])[] = [
   ['--output <path>', 'sink.path'],
   ['--dead-letter <path>', 'deadLetter.path'],
   ['--log-level <level>', 'log.level'],
+  ['--listen <host:port>', 'observe.listen'],
 ];
 
 export const CONFIG_FLAGS: readonly ConfigFlag[] = TABLE.map(([flags, key]) => ({ flags, key, description: helpText(key) }));
