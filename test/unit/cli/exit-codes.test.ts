@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunOutcome, RunStats } from '../../../src/app/run-outcome.js';
+import { AdminUnavailableError } from '../../../src/cli/ctl.js';
 import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError } from '../../../src/cli/exit-codes.js';
 import { ConfigError } from '../../../src/config/config-error.js';
+import { ListenError } from '../../../src/observe/listen-error.js';
 import { SinkError } from '../../../src/sinks/sink-error.js';
 import { SlsError, networkError } from '../../../src/sls/errors.js';
 
@@ -23,6 +25,8 @@ describe('exitCodeFor', () => {
     ['a plain bug', new TypeError('x is undefined'), ExitCode.Internal],
     ['a config the schema refuses', new ConfigError([{ key: 'pipeline.workers', message: 'expected a whole number' }]), ExitCode.Config],
     ['a sink that gave up', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full' }), ExitCode.SinkFailed],
+    ['a --listen port already taken', new ListenError({ host: '127.0.0.1', port: 9464 }, Object.assign(new Error('in use'), { code: 'EADDRINUSE' })), ExitCode.Config],
+    ['sluice ctl finding no run to call', new AdminUnavailableError('cannot reach the admin endpoint'), ExitCode.Unavailable],
   ])('%s', (_what, error, code) => {
     expect(exitCodeFor(error)).toBe(code);
   });

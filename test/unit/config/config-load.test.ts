@@ -42,6 +42,7 @@ describe('loadConfig defaults', () => {
       sink: { type: 'file', path: './data/requests.ndjson' },
       deadLetter: { path: './data/dead-letter.ndjson' },
       log: { level: 'info' },
+      observe: { listen: null },
     });
   });
 
@@ -92,6 +93,7 @@ describe('flags over the file', () => {
     'sink.path': ['a.ndjson', 'b.ndjson', 'b.ndjson'],
     'deadLetter.path': ['dead-a.ndjson', 'dead-b.ndjson', 'dead-b.ndjson'],
     'log.level': ['info', 'debug', 'debug'],
+    'observe.listen': ['127.0.0.1:9464', '0.0.0.0:0', '0.0.0.0:0'],
   };
 
   it('covers every flag', () => {
