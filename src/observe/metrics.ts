@@ -137,7 +137,7 @@ export class RunMetrics {
     this.#gauge('sluice_lag_seconds', 'Per held shard, seconds between now and the receive time of what was last read; 0 when caught up.', ['shard'], heldShard((s) => s.lagSeconds));
     this.#gauge(
       'sluice_lag_log_groups',
-      'Per held shard, log groups between the next pull\'s cursor and the shard\'s end (GetCursor at scrape time, at most every 5 s); 0 when caught up.',
+      'Per held shard, log groups between the next pull\'s cursor and the shard\'s end (its end cursor asked at scrape time, at most every 5 s).',
       ['shard'],
       (reading) => reading.cursorLag.map(({ shard, logGroups }) => ({ labels: { shard: String(shard) }, value: logGroups })),
     );

@@ -1,8 +1,9 @@
 // How far behind the reading of each shard is, in log groups: from the next pull's cursor to
 // the shard's end cursor (a cursor counts log groups, sls-protocol.md §7). The metrics ask at
-// scrape time, not the pullers: a shard whose last pull found it caught up is 0 without a
-// call, and the end cursor of a shard behind is asked for at most once every `maxAgeMs`, so
-// however often a scraper comes, this adds at most one GetCursor per lagging shard per interval.
+// scrape time, not the pullers, and a shard's end cursor is asked for at most once every
+// `maxAgeMs`: however often a scraper comes, this adds at most one GetCursor per held shard
+// per interval, and nothing without a scraper. (The last pull's "caught up" is no answer: a
+// paused shard's last pull may be long ago.)
 
 import type { Logger } from 'pino';
 import type { SlsClient } from '../../sls/client.js';
@@ -41,8 +42,8 @@ export class EndCursors {
   /** The distances of `shards` that have started reading; a shard whose end cannot be had now is left out. */
   async distances(shards: readonly ShardProgress[]): Promise<CursorLag[]> {
     const reading = shards.filter((shard) => shard.cursor !== '');
-    const lags = await Promise.all(reading.map(async ({ shard, cursor, caughtUp, done }) => {
-      if (caughtUp || done) return { shard, logGroups: 0 };
+    const lags = await Promise.all(reading.map(async ({ shard, cursor, done }) => {
+      if (done) return { shard, logGroups: 0 };
       const end = await this.#end(shard);
       return end === undefined ? undefined : { shard, logGroups: Math.max(0, Number(decodeCursor(end) - decodeCursor(cursor))) };
     }));
