@@ -122,8 +122,8 @@ describe('RunMetrics', () => {
 
   it('observes each commit in the latency histogram, by sink', async () => {
     const { metrics } = watched();
-    metrics.observeCommit({ records: 100, seconds: 0.02 });
-    metrics.observeCommit({ records: 100, seconds: 3 });
+    metrics.observeCommit({ seconds: 0.02 });
+    metrics.observeCommit({ seconds: 3 });
     const text = await metrics.text();
     expect(samples(text, 'sluice_commit_duration_seconds_count')).toEqual({ 'sluice_commit_duration_seconds_count{sink="file"}': 2 });
     expect(samples(text, 'sluice_commit_duration_seconds_bucket{le="0.025"')).toEqual({ 'sluice_commit_duration_seconds_bucket{le="0.025",sink="file"}': 1 });
