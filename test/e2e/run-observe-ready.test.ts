@@ -53,6 +53,22 @@ describe('sluice run --listen: /readyz', () => {
     await expect(get(url, '/healthz')).rejects.toThrow();
   });
 
+  it('answers 503 "draining" as soon as an --until end run has read everything, while it still commits its checkpoints', { timeout: 30_000 }, async () => {
+    const config = rig.writeConfig({ source: { consumerGroup: 'until-end' }, sink: { path: rig.path('until-end.ndjson') } }, 'until-end.yaml');
+    // Slow checkpoint writes hold the drain at its checkpoint step, with the endpoint still open.
+    rig.emulator.setFaults('UpdateCheckPoint:latency=2s');
+    try {
+      const run = rig.run(config, ['--listen', '127.0.0.1:0', '--until', 'end']);
+      const url = await endpointOf(run);
+      await run.waitForLog(says(/every held shard reached the end of this run/));
+      expect(await get(url, '/readyz')).toEqual({ status: 503, body: '{"ready":false,"reason":"draining"}\n' });
+      expect(run.child.exitCode).toBeNull();
+      expect(await exitWithin(run, 15_000), run.stderr()).toBe(ExitCode.Ok);
+    } finally {
+      rig.emulator.setFaults('');
+    }
+  });
+
   it('answers 503 "starting" while the sink connects, before anything is pulled', { timeout: 30_000 }, async () => {
     // A "database" that accepts connections and never answers: the sink's open() waits on it.
     const held: Socket[] = [];
