@@ -78,8 +78,9 @@ function compose(config: SluiceConfig, log: Logger): Parts {
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
   const { workers, queueCapacity, decodeThreads } = config.pipeline;
   const batch = commitLimits(config);
+  // The metrics exist before the pipeline, which reports each commit to them.
   const { listen } = config.observe;
-  const metrics = listen === null ? undefined : new RunMetrics({ sink: config.sink.type, queueCapacity });
+  const observed = listen === null ? undefined : { listen, metrics: new RunMetrics({ sink: config.sink.type, queueCapacity }) };
   const pipeline = new Pipeline({
     sink,
     deadLetter,
@@ -89,10 +90,10 @@ function compose(config: SluiceConfig, log: Logger): Parts {
     decodeThreads,
     batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger, maxInFlight: batch.maxInFlight },
     log,
-    onCommit: metrics?.observeCommit,
+    onCommit: observed?.metrics.observeCommit,
   });
   const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });
-  const endpoint = listen === null || metrics === undefined ? undefined : new RunEndpoint({ listen, metrics, pipeline, source, sink, deadLetter, log });
+  const endpoint = observed === undefined ? undefined : new RunEndpoint({ ...observed, pipeline, source, sink, deadLetter, log });
   return { sink, deadLetter, pipeline, source, endpoint };
 }
 
@@ -135,7 +136,7 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
     if (!first.ok) stop.armDeadline();
     if (failed !== undefined) log.error({ err: failed, in: first.actor }, 'the run failed: draining what can still be written');
     const drained = await drain(
-      { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter], ...(parts.endpoint === undefined ? {} : { server: parts.endpoint }) },
+      { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter], server: parts.endpoint },
       { hurry: stop.hurry, abandon: first.actor === 'pipeline', pending: () => pendingOf(parts), timers, log },
     );
     return outcomeOf(first, drained);

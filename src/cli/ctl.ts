@@ -3,7 +3,7 @@
 // answered. A run that cannot be reached ends with EX_UNAVAILABLE and says which address was
 // tried and what to check; the README's "Observability" section describes the endpoint.
 
-import { Argument, Command, InvalidArgumentError } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ADMIN_ADDRESS, addressUrl, hostPort, parseListenAddress, type ListenAddress } from '../observe/listen-address.js';
 
 /** How long to wait for the run's answer; it answers at once unless the process is stuck. */
@@ -21,7 +21,7 @@ export function ctlCommand(): Command {
   return new Command('ctl')
     .description('control a running `sluice run --listen HOST:PORT` through its admin endpoint: pause or resume pulling')
     .addArgument(new Argument('<action>', 'pause: stop pulling (in-flight records still complete); resume: pull again').choices(['pause', 'resume']))
-    .option('--address <host:port>', 'the run\'s --listen address', parseAddress, parseAddress(DEFAULT_ADMIN_ADDRESS))
+    .addOption(new Option('--address <host:port>', 'the run\'s --listen address').argParser(parseAddress).default(parseAddress(DEFAULT_ADMIN_ADDRESS), DEFAULT_ADMIN_ADDRESS))
     .action(async (action: Action, flags: { address: ListenAddress }) => {
       const paused = await call(action, flags.address);
       process.stdout.write(`${paused ? 'paused' : 'resumed'} pulling of the sluice run at ${hostPort(flags.address)}\n`);
