@@ -13,6 +13,7 @@ import { togglePauseOnSignal } from '../lifecycle/pause-toggle.js';
 import { StopSignals } from '../lifecycle/stop-signals.js';
 import { realTimers, type Cancel, type Timers } from '../lifecycle/timers.js';
 import { createLogger } from '../observe/logger.js';
+import { RunMetrics } from '../observe/metrics.js';
 import type { ProgressSnapshot } from '../observe/progress.js';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
 import { DeadLetterFile } from '../sinks/dead-letter.js';
@@ -20,6 +21,7 @@ import { createSink } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
+import { RunEndpoint } from './run-endpoint.js';
 import { logStart, logSummary } from './run-log.js';
 import { holdingJobLock, jobLockPath } from './job-lock.js';
 import type { RunOutcome, RunStats } from './run-outcome.js';
@@ -46,6 +48,8 @@ interface Parts {
   deadLetter: DeadLetterFile;
   pipeline: Pipeline;
   source: Source;
+  /** The metrics and admin endpoint, when observe.listen asks for one. */
+  endpoint: RunEndpoint | undefined;
 }
 
 /** How the run ended, with the counters the parts had then (none when it failed before they existed). */
@@ -100,7 +104,7 @@ async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
   const outcome = await openOutputs(parts).then(
     () => runOpened(parts, context),
     async (error: unknown) => {
-      await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close()]);
+      await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close(), parts.endpoint?.close()]);
       return { reason: 'fatal' as const, error };
     },
   );
@@ -114,6 +118,9 @@ function compose(config: SluiceConfig, log: Logger): Parts {
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
   const { workers, queueCapacity, decodeThreads } = config.pipeline;
   const batch = commitLimits(config);
+  // The metrics exist before the pipeline, which reports each commit to them.
+  const { listen } = config.observe;
+  const observed = listen === null ? undefined : { listen, metrics: new RunMetrics({ sink: config.sink.type, queueCapacity }) };
   const pipeline = new Pipeline({
     sink,
     deadLetter,
@@ -123,9 +130,11 @@ function compose(config: SluiceConfig, log: Logger): Parts {
     decodeThreads,
     batch: { maxRecords: batch.maxRecords, maxBytes: batch.maxBytes, lingerMs: batch.linger, maxInFlight: batch.maxInFlight },
     log,
+    onCommit: observed?.metrics.observeCommit,
   });
   const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });
-  return { sink, deadLetter, pipeline, source };
+  const endpoint = observed === undefined ? undefined : new RunEndpoint({ ...observed, pipeline, source, sink, deadLetter, log });
+  return { sink, deadLetter, pipeline, source, endpoint };
 }
 
 /** pipeline.batch, with what the sink's own `batch` section sets over it (a database sink commits in parallel). */
@@ -136,8 +145,13 @@ function commitLimits(config: SluiceConfig): SluiceConfig['pipeline']['batch'] {
   return limits;
 }
 
-/** Opens the sink and the dead-letter file before anything is pulled: a path that cannot be written fails the run at start. */
-async function openOutputs({ sink, deadLetter }: Parts): Promise<void> {
+/**
+ * Opens the sink and the dead-letter file before anything is pulled: a path that cannot be
+ * written fails the run at start. The endpoint listens first, so /readyz says "starting"
+ * while a database connects, and an address that cannot be bound fails the run before that.
+ */
+async function openOutputs({ sink, deadLetter, endpoint }: Parts): Promise<void> {
+  await endpoint?.listen();
   await sink.open();
   await deadLetter.open();
 }
@@ -154,6 +168,7 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
   if (onProgress !== undefined) {
     cancels.push(timers.setInterval(() => onProgress(progressOf(parts, context)), PROGRESS_EVERY_MS));
   }
+  parts.endpoint?.running();
   try {
     const first = await firstStop(parts, stop, maxRuntimeReached(context, cancels));
     const failed = first.ok ? undefined : first.error;
@@ -161,7 +176,7 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
     if (!first.ok || first.value === 'max-runtime') stop.armDeadline();
     if (failed !== undefined) log.error({ err: failed, in: first.actor }, 'the run failed: draining what can still be written');
     const drained = await drain(
-      { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter] },
+      { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter], server: parts.endpoint },
       { hurry: stop.hurry, abandon: first.actor === 'pipeline', pending: () => pendingOf(parts), timers, log },
     );
     return outcomeOf(first, drained);
@@ -174,13 +189,16 @@ async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOut
  * The actors: the operator's stop signal, the source (its end, or a fatal error), and the
  * pipeline's failure (a sink that gave up). The first to finish decides why the run stops;
  * interrupting the source is drain step 1 (stop pulling), which the drain repeats harmlessly.
+ * The endpoint only listens: interrupted, it reports not ready at that very moment, before
+ * the other actors have even stopped.
  */
-function firstStop({ source, pipeline }: Parts, stop: StopSignals, maxRuntime: Promise<Stop> | undefined): Promise<Finish<Stop>> {
+function firstStop({ source, pipeline, endpoint }: Parts, stop: StopSignals, maxRuntime: Promise<Stop> | undefined): Promise<Finish<Stop>> {
   const group = new ActorGroup<Stop>()
     .add(untilInterrupted('signals', stop.first.then(() => 'signal' as const)))
     .add({ name: 'source', run: () => source.run(), interrupt: () => source.stopPulling() })
     .add(untilInterrupted('pipeline', pipeline.failed));
   if (maxRuntime !== undefined) group.add(untilInterrupted('max-runtime', maxRuntime));
+  if (endpoint !== undefined) group.add(untilInterrupted('endpoint', new Promise<never>(() => undefined), () => endpoint.draining()));
   return group.run();
 }
 
@@ -205,11 +223,18 @@ function maxRuntimeReached(context: RunContext, cancels: Cancel[]): Promise<Stop
   });
 }
 
-/** An actor that only waits: for `event`, or until interrupted. */
-function untilInterrupted(name: string, event: Promise<Stop>): { name: string; run(): Promise<Stop>; interrupt(): void } {
+/** An actor that only waits: for `event`, or until interrupted (and then calls `onInterrupt`). */
+function untilInterrupted(name: string, event: Promise<Stop>, onInterrupt?: () => void): { name: string; run(): Promise<Stop>; interrupt(): void } {
   let interrupt!: () => void;
   const interrupted = new Promise<Stop>((resolve) => (interrupt = () => resolve('interrupted')));
-  return { name, run: () => Promise.race([event, interrupted]), interrupt };
+  return {
+    name,
+    run: () => Promise.race([event, interrupted]),
+    interrupt: () => {
+      onInterrupt?.();
+      interrupt();
+    },
+  };
 }
 
 function outcomeOf(first: Finish<Stop>, drained: DrainResult): Omit<RunOutcome, 'stats'> {

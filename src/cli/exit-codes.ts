@@ -5,9 +5,11 @@
 import { LockHeldError } from '../app/job-lock.js';
 import type { RunOutcome } from '../app/run-outcome.js';
 import { ConfigError } from '../config/config-error.js';
+import { ListenError } from '../observe/listen-error.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { SlsError, sameCode } from '../sls/errors.js';
 import { ConsumersLiveError } from '../sources/sls/checkpoint-reset.js';
+import { AdminUnavailableError } from './ctl.js';
 
 export const ExitCode = {
   /** Finished what it was asked to do. */
@@ -21,7 +23,7 @@ export const ExitCode = {
    * which resumes from the checkpoint. (A drain that then passes its deadline is Interrupted.)
    */
   MaxRuntime: 3,
-  /** The SLS endpoint could not be reached or kept failing (sysexits EX_UNAVAILABLE). */
+  /** The SLS endpoint could not be reached or kept failing; `ctl`: the run's admin endpoint could not be reached (sysexits EX_UNAVAILABLE). */
   Unavailable: 69,
   /** Another run of the same job holds its lock (sysexits EX_CANTCREAT); this one did nothing. */
   Locked: 73,
@@ -43,7 +45,10 @@ export const ExitCode = {
   ConsumersLive: 75,
   /** SLS refused the credentials or their permissions (sysexits EX_NOPERM). */
   NoPermission: 77,
-  /** The configuration is invalid (the message names the key), or names something that does not exist (sysexits EX_CONFIG). */
+  /**
+   * The configuration is invalid (the message names the key), names something that does not
+   * exist, or an address observe.listen cannot bind (sysexits EX_CONFIG).
+   */
   Config: 78,
 } as const;
 
@@ -126,7 +131,8 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof OutcomeError) return exitCodeForOutcome(error.outcome);
   if (error instanceof ReportedFailure) return error.exitCode;
   if (error instanceof ConsumersLiveError) return ExitCode.ConsumersLive;
-  if (error instanceof ConfigError) return ExitCode.Config;
+  if (error instanceof ConfigError || error instanceof ListenError) return ExitCode.Config;
+  if (error instanceof AdminUnavailableError) return ExitCode.Unavailable;
   if (error instanceof LockHeldError) return ExitCode.Locked;
   if (error instanceof SinkError) return ExitCode.SinkFailed;
   if (!(error instanceof SlsError)) return ExitCode.Internal;

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { checkpointsCommand } from './checkpoints.js';
 import { configCommand } from './config-print.js';
+import { ctlCommand } from './ctl.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -22,7 +23,8 @@ const program = new Command('sluice')
   .addCommand(validateCommand())
   .addCommand(configCommand())
   .addCommand(checkpointsCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(ctlCommand());
 // Subcommands added with addCommand() do not inherit exitOverride: set it on each, and on
 // theirs (`config print`), so that usage errors reach the catch below and get the documented exit code.
 const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];

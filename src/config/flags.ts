@@ -40,6 +40,7 @@ const TABLE: readonly (readonly [flags: string, key: string])[] = [
   ['--summary <file>', 'run.summary'],
   ['--lock <file>', 'run.lock'],
   ['--log-level <level>', 'log.level'],
+  ['--listen <host:port>', 'observe.listen'],
 ];
 
 export const CONFIG_FLAGS: readonly ConfigFlag[] = TABLE.map(([flags, key]) => ({ flags, key, description: helpText(key) }));

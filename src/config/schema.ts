@@ -7,6 +7,7 @@
 
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseListenAddress } from '../observe/listen-address.js';
 import { resolveEndpoint } from '../sls/http/endpoint.js';
 import { SlsError } from '../sls/errors.js';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN } from '../sls/signing/credentials.js';
@@ -183,6 +184,22 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('sluice\'s own log.'),
+  observe: z
+    .strictObject({
+      listen: z
+        .string()
+        .nullable()
+        .superRefine((listen, ctx) => {
+          const address = listen === null ? null : parseListenAddress(listen);
+          if (typeof address === 'string') ctx.addIssue({ code: 'custom', message: address });
+        })
+        .default(null)
+        .describe(
+          'HOST:PORT of the HTTP endpoint for /metrics, /healthz, /readyz, POST /pause and POST /resume, e.g. `127.0.0.1:9464` (port 0 picks a free one); null: no endpoint.',
+        ),
+    })
+    .prefault({})
+    .describe('The metrics, health and admin HTTP endpoint.'),
 });
 
 export type SluiceConfig = z.output<typeof configSchema>;

@@ -18,8 +18,8 @@
 //      or race a peer that already started from the old one.
 //   5. source.close(): stop the heartbeat and give the shards back; a peer now takes them from
 //      the checkpoint of step 4.
-//   6. the admin HTTP server last (issue 5: the `server` part), so health (not ready) and
-//      metrics stay observable for the whole drain.
+//   6. the metrics and admin endpoint last (`server`, with --listen), so readiness (not
+//      ready) and the metrics stay observable for the whole drain.
 //
 // When waiting must stop (the deadline passed, a second signal came, the pipeline failed),
 // step 2 is cut short with pipeline.abort(): unfinished writes are abandoned and their records
@@ -37,7 +37,7 @@ export interface DrainParts {
   pipeline: { drain(signal?: AbortSignal): Promise<void>; abort(): void };
   /** Closed in this order after the pipeline drained: the sink, then the dead-letter file. */
   outputs: readonly { close(): Promise<void> }[];
-  /** Closed last. The admin HTTP server (issue 5) plugs in here. */
+  /** Closed last: the metrics and admin endpoint, when the run has one. */
   server?: { close(): Promise<void> };
 }
 

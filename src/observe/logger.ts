@@ -18,11 +18,13 @@ export interface LoggerOptions {
 }
 
 /**
- * Key names that hold secrets, censored wherever they appear at the top or one level down.
- * The code never logs them; this catches the day someone logs a whole config object.
+ * Key names that hold secrets, censored wherever they appear at the top or one level down:
+ * the access key, and a database's password (as `pg` and its URL parameters name it, and
+ * the PostgreSQL sink's `url`, which may hold one). The code never logs them (messages name
+ * the database by its masked URL); this catches the day someone logs a whole config object.
  */
-const SECRET_KEYS = ['accessKeyId', 'accessKeySecret', 'securityToken'];
-const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+const SECRET_KEYS = ['accessKeyId', 'accessKeySecret', 'securityToken', 'password', 'sslpassword', 'connectionString'];
+const REDACT_PATHS = [...SECRET_KEYS, 'sink.url'].flatMap((key) => [key, `*.${key}`]);
 
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;

@@ -16,7 +16,8 @@ import { AckTracker, type BatchAck } from './ack-tracker.js';
 import type { BackoffOptions } from './backoff.js';
 import type { DeadLetter, DeadLetterEntry, DeadLetterWriter, RefusedRecordEntry } from './dead-letter.js';
 import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
-import { SinkBatcher, type BatchLimits, type RefusedItem } from './sink-batcher.js';
+import { ShardFlows, type ShardFlow } from './shard-flows.js';
+import { SinkBatcher, type BatchLimits, type CommitObserver, type RefusedItem } from './sink-batcher.js';
 import { sinkFeed, type FedBatch, type SinkFeed } from './sink-feed.js';
 import { Waiters } from './waiters.js';
 
@@ -41,6 +42,8 @@ export interface PipelineOptions {
   backoff?: BackoffOptions;
   /** Clock for the log of a long sink outage; default Date.now. */
   now?: () => number;
+  /** Told of every durable sink commit (not the dead-letter file's): the commit latency metric. */
+  onCommit?: CommitObserver;
 }
 
 export interface PipelineStats {
@@ -65,6 +68,13 @@ export interface PipelineStats {
   bytesCommitted: number;
 }
 
+/** The counters behind PipelineStats, split by shard and by error code (the metrics read them). */
+export interface PipelineBreakdown {
+  shards: ShardFlow[];
+  /** Failed write attempts (each retry counts) by SinkError code, of the sink and of the dead-letter file. */
+  failuresByCode: { sink: Record<string, number>; deadLetter: Record<string, number> };
+}
+
 /** A queue item: one chunk of a batch's records (in the sink's feed's items), or all of its dead letters. */
 type Chunk =
   | { ack: BatchAck; kind: 'records'; items: readonly unknown[]; records: number; bytes: number }
@@ -83,6 +93,7 @@ export class Pipeline implements BatchIntake, AckView {
   readonly #chunkRecords: number;
   readonly #queue: PQueue;
   readonly #acks = new AckTracker();
+  readonly #flows = new ShardFlows();
   readonly #records: SinkBatcher<unknown>;
   readonly #deadLetters: SinkBatcher<DeadLetter>;
   readonly #room = new Waiters();
@@ -130,7 +141,7 @@ export class Pipeline implements BatchIntake, AckView {
     // Only records can be set aside: an NDJSON sink never blames the data, and if it did, it
     // would be broken (the batcher then stops, as on any permanent failure).
     const setAside = options.sink.input === 'records' ? { setAside: (refused: readonly RefusedItem<unknown>[]) => this.#setAside(refused) } : {};
-    this.#records = new SinkBatcher({ ...common, ...setAside, target: this.#feed, name: 'sink' });
+    this.#records = new SinkBatcher({ ...common, ...setAside, onCommitted: options.onCommit, target: this.#feed, name: 'sink' });
     // The dead-letter file appends one write at a time: a second commit in flight would wait there.
     this.#deadLetters = new SinkBatcher({ ...common, maxInFlight: 1, target: options.deadLetter, name: 'dead-letter file' });
   }
@@ -225,6 +236,13 @@ export class Pipeline implements BatchIntake, AckView {
     };
   }
 
+  breakdown(): PipelineBreakdown {
+    return {
+      shards: this.#flows.snapshot(),
+      failuresByCode: { sink: this.#records.failuresByCode(), deadLetter: this.#deadLetters.failuresByCode() },
+    };
+  }
+
   #queueDecoded(batch: PulledBatch, ack: BatchAck, fed: FedBatch<unknown>): void {
     // After an abort or a sink failure nothing more gets acked: the batch stays open.
     if (this.#stopped !== undefined) return;
@@ -233,6 +251,7 @@ export class Pipeline implements BatchIntake, AckView {
     let records = 0;
     for (const chunk of chunks) records += chunk.records;
     this.#accepted += records + dead.length;
+    this.#flows.pulled(batch.shard, records + dead.length, batch.rawSize);
     this.#peak = Math.max(this.#peak, this.#inFlight());
     // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
     const bytesPerLog = fed.logs > 0 ? batch.rawSize / fed.logs : 0;
@@ -271,10 +290,14 @@ export class Pipeline implements BatchIntake, AckView {
       // Records the sink refused are in the dead-letter file by now: the chunk is done either way.
       const setAside = await committed;
       if (chunk.kind === 'records') {
-        this.#acked += chunk.records - setAside;
+        const written = chunk.records - setAside;
+        this.#acked += written;
         this.#deadLettered += setAside;
+        this.#flows.written(chunk.ack.shard, written, chunk.records > 0 ? Math.round((chunk.bytes * written) / chunk.records) : 0);
+        this.#flows.deadLettered(chunk.ack.shard, setAside);
       } else {
         this.#deadLettered += chunk.items.length;
+        this.#flows.deadLettered(chunk.ack.shard, chunk.items.length);
       }
       this.#acks.done(chunk.ack);
     } catch {

@@ -64,7 +64,12 @@ export interface SinkBatcherOptions<T> extends BatchLimits {
   backlog: () => number;
   /** Clock for the log of a long outage; default Date.now. */
   now?: () => number;
+  /** Told of every commit that became durable: its records, and how long it took from its first write until then (retries included). */
+  onCommitted?: CommitObserver;
 }
+
+/** Hears of each durable commit (the commit latency metric); called once per commit, never per record. */
+export type CommitObserver = (commit: { records: number; seconds: number }) => void;
 
 export interface BatcherStats {
   commits: number;
@@ -117,6 +122,7 @@ export class SinkBatcher<T> {
   /** Set when the batcher gave up or was aborted: every later submission fails with it. */
   #failure: SinkError | undefined;
   readonly #stats: BatcherStats = { commits: 0, commitFailures: 0, records: 0, bytes: 0 };
+  readonly #failuresByCode = new Map<string, number>();
 
   constructor(options: SinkBatcherOptions<T>) {
     this.#options = options;
@@ -167,6 +173,11 @@ export class SinkBatcher<T> {
     return { ...this.#stats };
   }
 
+  /** Failed write attempts (commitFailures) by SinkError code. */
+  failuresByCode(): Record<string, number> {
+    return Object.fromEntries(this.#failuresByCode);
+  }
+
   #open(): Commit<T> {
     const commit = new Commit<T>();
     commit.timer = setTimeout(() => {
@@ -200,6 +211,7 @@ export class SinkBatcher<T> {
   /** Writes one commit until it is durable or the batcher stops; never rejects. */
   async #commit(commit: Commit<T>): Promise<void> {
     const signal = this.#abort.signal;
+    const started = performance.now();
     let setAside: SetAside;
     try {
       setAside = await this.#deliver(commit.items(), commit.records);
@@ -212,6 +224,7 @@ export class SinkBatcher<T> {
     this.#stats.commits += 1;
     this.#stats.records += commit.records - setAside.length;
     this.#stats.bytes += commit.bytes;
+    this.#options.onCommitted?.({ records: commit.records, seconds: (performance.now() - started) / 1000 });
     settle(commit, setAside);
   }
 
@@ -248,6 +261,7 @@ export class SinkBatcher<T> {
         if (signal.aborted) throw signal.reason;
         const error = asSinkError(thrown, name);
         this.#stats.commitFailures += 1;
+        this.#failuresByCode.set(error.code, (this.#failuresByCode.get(error.code) ?? 0) + 1);
         if (!error.retryable) throw error;
         const retryInMs = backoff.next();
         this.#outage.failed(error, { records, attempt: backoff.attempt, retryInMs });

@@ -21,9 +21,11 @@ export interface Source {
   /** Last step: stops every timer and gives up the connection. Idempotent. */
   close(): Promise<void>;
   stats(): SourceStats;
+  /** Per held shard that is reading, how many log groups it is behind the shard's end; may ask SLS (the metrics' scrape). */
+  cursorLag(): Promise<Array<{ shard: number; logGroups: number }>>;
 }
 
-/** For the progress line and the logs. */
+/** For the progress line, the logs and the metrics. */
 export interface SourceStats {
   heldShards: number[];
   pulls: number;
@@ -34,7 +36,20 @@ export interface SourceStats {
   lagSeconds: number;
   /** Calls repeated after a retryable failure. */
   retries: number;
-  shards: Array<{ shard: number; cursor: string; caughtUp: boolean; done: boolean }>;
+  /** SLS errors met (each failed attempt of a call), by error code. */
+  errorsByCode: Record<string, number>;
+  /** Heartbeat calls that failed (each retry counts). */
+  heartbeatFailures: number;
+  shards: Array<{
+    shard: number;
+    cursor: string;
+    caughtUp: boolean;
+    done: boolean;
+    /** As lagSeconds, for this shard. */
+    lagSeconds: number;
+    /** Seconds since the group's checkpoint last covered every acked record of the shard; undefined before it was read. */
+    checkpointAgeSeconds: number | undefined;
+  }>;
   /** Each shard this run held, with the checkpoint the group holds for it from this run: where the next run continues. */
   checkpoints: ShardCheckpoint[];
 }

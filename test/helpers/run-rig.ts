@@ -12,6 +12,9 @@ import { spawnCli, type CliProcess } from './cli.js';
 
 const KEY = { accessKeyId: 'e2e-id', accessKeySecret: 'e2e-secret' };
 
+/** An access key the emulator checks and the configs carry. */
+export type AccessKey = typeof KEY;
+
 /** Keys to set in each section of the config file, over the rig's defaults. */
 export interface ConfigOverrides {
   source?: Record<string, unknown>;
@@ -27,18 +30,20 @@ export class RunRig {
   readonly emulator: RunningEmulator;
   readonly client: SlsClient;
   readonly dir: string;
+  readonly #key: AccessKey;
   readonly #children: CliProcess[] = [];
 
-  private constructor(emulator: RunningEmulator, dir: string) {
+  private constructor(emulator: RunningEmulator, dir: string, key: AccessKey) {
     this.emulator = emulator;
     this.dir = dir;
-    this.client = new SlsClient({ endpoint: emulator.url, project: emulator.project, credentials: KEY });
+    this.#key = key;
+    this.client = new SlsClient({ endpoint: emulator.url, project: emulator.project, credentials: key });
   }
 
-  /** Starts an emulator (4 shards unless told) that checks the rig's access key, and makes a temp directory. */
-  static async start(options: EmulatorOptions = {}): Promise<RunRig> {
-    const emulator = await startEmulator({ port: 0, shards: 4, ...options, ...KEY });
-    return new RunRig(emulator, mkdtempSync(join(tmpdir(), 'sluice-e2e-')));
+  /** Starts an emulator (4 shards unless told) that checks the rig's access key (`key`, or the rig's own), and makes a temp directory. */
+  static async start(options: EmulatorOptions = {}, key: AccessKey = KEY): Promise<RunRig> {
+    const emulator = await startEmulator({ port: 0, shards: 4, ...options, ...key });
+    return new RunRig(emulator, mkdtempSync(join(tmpdir(), 'sluice-e2e-')), key);
   }
 
   get logstore(): string {
@@ -65,7 +70,7 @@ export class RunRig {
         endpoint: this.emulator.url,
         project: this.emulator.project,
         logstore: this.emulator.logstore,
-        ...KEY,
+        ...this.#key,
         consumerGroup: 'e2e',
         consumer: 'e2e-1',
         from: 'begin',

@@ -24,6 +24,8 @@ export interface CheckpointerOptions {
   signal: AbortSignal;
   /** Told when the server says a shard is not ours any more (it moved on, or we expired). */
   onLost(shard: number): void;
+  /** Milliseconds clock (checkpoint age); default Date.now. */
+  now?: () => number;
 }
 
 /** What became of a commit. */
@@ -40,9 +42,13 @@ export class Checkpointer {
   readonly #tails = new Map<number, Promise<unknown>>();
   /** Per shard this run held, the checkpoint it read or last wrote; kept after the shard is given back (the run's summary). */
   readonly #left = new Map<number, string>();
+  /** Per shard, when the group's checkpoint was last known to hold every acked record (read, written, or found current). */
+  readonly #currentAt = new Map<number, number>();
+  readonly #now: () => number;
 
   constructor(options: CheckpointerOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
   /** The group's checkpoint for `shard` ('' when none), remembered so an unchanged watermark is not written again. */
@@ -55,6 +61,7 @@ export class Checkpointer {
       this.#stored.set(shard, decodeCursor(checkpoint));
       this.#left.set(shard, checkpoint);
     }
+    this.#currentAt.set(shard, this.#now());
     return checkpoint;
   }
 
@@ -66,12 +73,26 @@ export class Checkpointer {
   /** Stops tracking `shard` (released or lost); a later read() starts over from the server's value. */
   forget(shard: number): void {
     this.#stored.delete(shard);
+    this.#currentAt.delete(shard);
+  }
+
+  /**
+   * Seconds since the group's checkpoint of `shard` last covered everything acked: it grows
+   * while checkpoints cannot be written, and stays below the checkpoint interval otherwise.
+   * Undefined for a shard not read in this hold.
+   */
+  ageSeconds(shard: number): number | undefined {
+    const at = this.#currentAt.get(shard);
+    return at === undefined ? undefined : Math.max(0, (this.#now() - at) / 1000);
   }
 
   /** Commits the pipeline's watermark of `shard`, if it is past what the group already holds. */
   commitWatermark(shard: number): Promise<CommitOutcome> {
     const watermark = this.#options.acks.watermark(shard);
-    return watermark === undefined ? Promise.resolve('unchanged') : this.commit(shard, watermark, false);
+    if (watermark !== undefined) return this.commit(shard, watermark, false);
+    // Nothing acked in this run: the checkpoint as read is as current as it can be.
+    if (this.#currentAt.has(shard)) this.#currentAt.set(shard, this.#now());
+    return Promise.resolve('unchanged');
   }
 
   /**
@@ -92,7 +113,10 @@ export class Checkpointer {
   async #write(shard: number, cursor: string, always: boolean): Promise<CommitOutcome> {
     const position = decodeCursor(cursor);
     const stored = this.#stored.get(shard);
-    if (stored !== undefined && (always ? position < stored : position <= stored)) return 'unchanged';
+    if (stored !== undefined && (always ? position < stored : position <= stored)) {
+      this.#currentAt.set(shard, this.#now());
+      return 'unchanged';
+    }
     const { client, logstore, group, consumer, retrier, log, signal } = this.#options;
     const update = { shard, checkpoint: cursor, consumer, forceSuccess: false };
     try {
@@ -106,6 +130,7 @@ export class Checkpointer {
     }
     this.#stored.set(shard, position);
     this.#left.set(shard, cursor);
+    this.#currentAt.set(shard, this.#now());
     log.debug({ shard, checkpoint: cursor }, 'checkpoint committed');
     return 'committed';
   }

@@ -31,6 +31,7 @@ import type { CompressType } from '../../sls/types.js';
 import type { Source, SourceEnd, SourceStats } from '../source.js';
 import { abortable, repeat } from './abortable.js';
 import { Checkpointer, type CommitOutcome } from './checkpointer.js';
+import { EndCursors } from './end-cursors.js';
 import { ensureConsumerGroup } from './group-setup.js';
 import { Heartbeat } from './heartbeat.js';
 import { PauseGate } from './pause-gate.js';
@@ -87,6 +88,7 @@ export class ConsumerGroupSource implements Source {
   readonly #pulling = new AbortController();
   readonly #checkpointer: Checkpointer;
   readonly #heartbeat: Heartbeat;
+  readonly #endCursors: EndCursors;
   readonly #counters: PullCounters = { pulls: 0, pulledLogGroups: 0, pulledBytes: 0 };
   readonly #pullerContext: PullerContext;
   /** The shards we hold, each with its puller (running, done or stopped): what every heartbeat reports. */
@@ -111,7 +113,8 @@ export class ConsumerGroupSource implements Source {
     const signal = this.#lifetime.signal;
     this.#retrier = new Retrier({ log, backoff: options.backoff, timeoutMs: options.retryTimeoutMs ?? 120_000 });
     const retrier = this.#retrier;
-    this.#checkpointer = new Checkpointer({ client, logstore, group, consumer, acks, retrier, log, signal, onLost: (shard) => this.#drop(shard) });
+    this.#checkpointer = new Checkpointer({ client, logstore, group, consumer, acks, retrier, log, signal, now, onLost: (shard) => this.#drop(shard) });
+    this.#endCursors = new EndCursors({ client, logstore, log, now });
     const shardList = new ShardList({ client, logstore, retrier, maxAgeMs: options.shardListMaxAgeMs ?? 5000, signal });
     const bounds = new RunBounds({ client, logstore, from: options.from, until: options.until, checkpointer: this.#checkpointer, shardList, retrier, now });
     this.#pullerContext = {
@@ -185,15 +188,23 @@ export class ConsumerGroupSource implements Source {
   }
 
   stats(): SourceStats {
-    const pullers = [...this.#held.values()].sort((a, b) => a.shard - b.shard);
+    const shards = [...this.#held.values()]
+      .sort((a, b) => a.shard - b.shard)
+      .map((puller) => ({ ...puller.progress(), checkpointAgeSeconds: this.#checkpointer.ageSeconds(puller.shard) }));
     return {
-      heldShards: pullers.map((puller) => puller.shard),
+      heldShards: shards.map(({ shard }) => shard),
       ...this.#counters,
-      lagSeconds: Math.max(0, ...pullers.map((puller) => puller.lagSeconds())),
+      lagSeconds: Math.max(0, ...shards.map((shard) => shard.lagSeconds)),
       retries: this.#retrier.retries,
-      shards: pullers.map((puller) => puller.progress()),
+      errorsByCode: this.#retrier.errorsByCode(),
+      heartbeatFailures: this.#heartbeat.failures,
+      shards,
       checkpoints: this.#checkpointer.left(),
     };
+  }
+
+  cursorLag(): Promise<Array<{ shard: number; logGroups: number }>> {
+    return this.#endCursors.distances([...this.#held.values()].map((puller) => puller.progress()));
   }
 
   async #start(): Promise<void> {

@@ -31,9 +31,15 @@ export interface HeartbeatOptions {
 
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
+  #failures = 0;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
+  }
+
+  /** Heartbeat calls that failed (each retry counts): a rising count precedes a lost hold. */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** Beats every `intervalMs` until `signal` aborts; rejects on a fatal error. */
@@ -61,6 +67,11 @@ export class Heartbeat {
 
   #send(shards: number[], signal: AbortSignal): Promise<number[]> {
     const { client, logstore, group, consumer, retrier } = this.#options;
-    return retrier.call(`Heartbeat ${logstore}/${group}/${consumer}`, () => client.heartbeat(logstore, group, consumer, shards), signal);
+    const attempt = (): Promise<number[]> =>
+      client.heartbeat(logstore, group, consumer, shards).catch((error: unknown) => {
+        this.#failures += 1;
+        throw error;
+      });
+    return retrier.call(`Heartbeat ${logstore}/${group}/${consumer}`, attempt, signal);
   }
 }

@@ -26,6 +26,7 @@ export class Retrier {
   readonly #timeoutMs: number;
   readonly #now: () => number;
   #retries = 0;
+  readonly #errorsByCode = new Map<string, number>();
 
   constructor(options: RetryOptions) {
     this.#log = options.log;
@@ -37,6 +38,11 @@ export class Retrier {
   /** Retries made so far, over every call. */
   get retries(): number {
     return this.#retries;
+  }
+
+  /** SLS errors met so far (retried or not), by code. */
+  errorsByCode(): Record<string, number> {
+    return Object.fromEntries(this.#errorsByCode);
   }
 
   /**
@@ -58,6 +64,7 @@ export class Retrier {
         signal.throwIfAborted();
         return answer;
       } catch (error) {
+        if (error instanceof SlsError) this.#errorsByCode.set(error.code, (this.#errorsByCode.get(error.code) ?? 0) + 1);
         if (!(error instanceof SlsError) || !(error.retryable || error.throttled) || signal.aborted) throw error;
         const failingMs = this.#now() - started;
         if (failingMs >= this.#timeoutMs) {

@@ -60,6 +60,7 @@ export interface ShardProgress {
   cursor: string;
   caughtUp: boolean;
   done: boolean;
+  lagSeconds: number;
 }
 
 export class ShardPuller {
@@ -111,7 +112,7 @@ export class ShardPuller {
   }
 
   progress(): ShardProgress {
-    return { shard: this.shard, cursor: this.#cursor, caughtUp: this.#caughtUp, done: this.#done };
+    return { shard: this.shard, cursor: this.#cursor, caughtUp: this.#caughtUp, done: this.#done, lagSeconds: this.lagSeconds() };
   }
 
   /** Seconds between now and the receive time of what the last pull read; 0 when caught up. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LockHeldError } from '../../../src/app/job-lock.js';
 import type { RunOutcome, RunStats } from '../../../src/app/run-outcome.js';
+import { AdminUnavailableError } from '../../../src/cli/ctl.js';
 import { ExitCode, exitCodeFor, exitCodeForOutcome, OutcomeError, ReportedFailure } from '../../../src/cli/exit-codes.js';
 import { ConfigError } from '../../../src/config/config-error.js';
+import { ListenError } from '../../../src/observe/listen-error.js';
 import { SinkError } from '../../../src/sinks/sink-error.js';
 import { SlsError, networkError } from '../../../src/sls/errors.js';
 import { ConsumersLiveError } from '../../../src/sources/sls/checkpoint-reset.js';
@@ -28,6 +30,8 @@ describe('exitCodeFor', () => {
     ['a checkpoint reset refused for live consumers', new ConsumersLiveError('g', [{ consumer: 'c', shards: [0] }], 30), 75],
     ['validate, whose first failure was the credentials', new ReportedFailure('validation failed: sls', ExitCode.NoPermission), ExitCode.NoPermission],
     ['another run of the job holding the lock', new LockHeldError('/tmp/x.lock', undefined), ExitCode.Locked],
+    ['a --listen port already taken', new ListenError({ host: '127.0.0.1', port: 9464 }, Object.assign(new Error('in use'), { code: 'EADDRINUSE' })), ExitCode.Config],
+    ['sluice ctl finding no run to call', new AdminUnavailableError('cannot reach the admin endpoint'), ExitCode.Unavailable],
   ])('%s', (_what, error, code) => {
     expect(exitCodeFor(error)).toBe(code);
   });

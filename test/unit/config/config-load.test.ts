@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
       deadLetter: { path: './data/dead-letter.ndjson' },
       run: { maxRuntime: null, summary: null, lock: 'auto' },
       log: { level: 'info' },
+      observe: { listen: null },
     });
   });
 
@@ -96,6 +97,7 @@ describe('flags over the file', () => {
     'run.summary': ['a.json', 'b.json', 'b.json'],
     'run.lock': ['auto', 'off', 'off'],
     'log.level': ['info', 'debug', 'debug'],
+    'observe.listen': ['127.0.0.1:9464', '0.0.0.0:0', '0.0.0.0:0'],
   };
 
   it('covers every flag', () => {

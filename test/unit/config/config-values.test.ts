@@ -153,3 +153,22 @@ describe('source.groupTimeout', () => {
     expect((await load('  heartbeatInterval: 10s\n  groupTimeout: 20s\n')).source.groupTimeout).toBe(20_000);
   });
 });
+
+describe('observe.listen', () => {
+  it('is off unless given, and takes HOST:PORT with an IPv4 address, a host name or a bracketed IPv6 address', async () => {
+    expect((await load('')).observe.listen).toBeNull();
+    for (const address of ['127.0.0.1:9464', '0.0.0.0:0', 'localhost:9464', '[::1]:9464']) {
+      expect((await load(`observe:\n  listen: "${address}"\n`)).observe.listen).toBe(address);
+    }
+  });
+
+  it.each([
+    ['9464', /observe\.listen: expected HOST:PORT, e\.g\. 127\.0\.0\.1:9464/],
+    ['127.0.0.1:70000', /observe\.listen: port 70000 is out of range: use 0 to 65535/],
+    ['999.1.1.1:9464', /observe\.listen: "999\.1\.1\.1" is not an IP address or a host name/],
+    ['[::g]:9464', /observe\.listen: "::g" in brackets is not an IPv6 address/],
+    ['::1:9464', /observe\.listen: expected HOST:PORT/],
+  ])('refuses %s, saying what an address looks like', async (address, message) => {
+    expect(await problem(`observe:\n  listen: "${address}"\n`)).toMatch(message);
+  });
+});

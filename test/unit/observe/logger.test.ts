@@ -23,4 +23,14 @@ describe('createLogger', () => {
     for (const secret of ['LTAIkey', 'very-secret', 'sts"', 'top-level-secret']) expect(text).not.toContain(secret);
     expect(JSON.parse(lines[0]!).source).toMatchObject({ endpoint: 'http://x', accessKeySecret: '[redacted]' });
   });
+
+  it('censors database passwords and a logged PostgreSQL sink url', () => {
+    const { lines, log } = capture('info');
+    log.info({ password: 'pg-pass-1', connection: { password: 'pg-pass-2', connectionString: 'postgres://u:pg-pass-3@db/x' } }, 'pg');
+    log.info({ sink: { type: 'postgres', url: 'postgres://u:pg-pass-4@db/x', table: 'requests' } }, 'config');
+    log.info({ config: { sink: { url: 'postgres://u:pg-pass-5@db/x' } } }, 'nested config');
+    const text = lines.join('');
+    for (const secret of ['pg-pass-1', 'pg-pass-2', 'pg-pass-3', 'pg-pass-4', 'pg-pass-5']) expect(text).not.toContain(secret);
+    expect(JSON.parse(lines[1]!).sink).toEqual({ type: 'postgres', url: '[redacted]', table: 'requests' });
+  });
 });

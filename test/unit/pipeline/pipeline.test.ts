@@ -193,6 +193,33 @@ describe('Pipeline', () => {
     expect(pipeline.stats()).toMatchObject({ commits: 4, commitFailures: 3, ackedRecords: 20 });
   });
 
+  it('counts per shard what was pulled and written, write failures by code, and tells onCommit of each durable commit', async () => {
+    const commits: number[] = [];
+    const { pipeline, sink } = setup({
+      workers: 2,
+      chunkRecords: 5,
+      batch: { maxRecords: 5, maxBytes: 1e9, lingerMs: LONG },
+      onCommit: ({ records, seconds }) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        commits.push(records);
+      },
+    });
+    sink.failures.push(unavailable(), undefined, unavailable(), unavailable());
+    const batches = [pulled(0, 0n, [group('a', 10)]), pulled(0, 1n, [group('b', 5)]), pulled(1, 0n, [group('c', 5)])];
+    for (const batch of batches) pipeline.accept(batch);
+    await pipeline.drain();
+    const { shards, failuresByCode } = pipeline.breakdown();
+    expect(shards.map((flow) => [flow.shard, flow.pulledRecords, flow.writtenRecords, flow.deadLettered])).toEqual([
+      [0, 15, 15, 0],
+      [1, 5, 5, 0],
+    ]);
+    expect(shards.map((flow) => flow.pulledBytes)).toEqual([batches[0]!.rawSize + batches[1]!.rawSize, batches[2]!.rawSize]);
+    // Written bytes are each chunk's share of its pull, rounded: within a byte per chunk of what was pulled.
+    for (const flow of shards) expect(Math.abs(flow.writtenBytes - flow.pulledBytes)).toBeLessThanOrEqual(flow.pulledRecords / 5);
+    expect(failuresByCode).toEqual({ sink: { Unavailable: 3 }, deadLetter: {} });
+    expect(commits).toEqual([5, 5, 5, 5]);
+  });
+
   it('on a permanent sink error: `failed` rejects with it, drain rejects, and the watermark stays before the unwritten data', async () => {
     const { pipeline, sink } = setup({ chunkRecords: 5, batch: { maxRecords: 5, maxBytes: 1e9, lingerMs: LONG } });
     const fatal = new SinkError({ code: 'DiskFull', retryable: false, message: 'no space left' });

@@ -32,6 +32,7 @@ describe('Retrier', () => {
     await expect(r.call('PullLogs access/0', call, never)).resolves.toBe('ok');
     expect(call).toHaveBeenCalledTimes(4);
     expect(r.retries).toBe(3);
+    expect(r.errorsByCode()).toEqual({ ServerBusy: 2, ShardReadQuotaExceed: 1 });
     expect(warnings.map((w) => [w.call, w.code, w.attempt])).toEqual([
       ['PullLogs access/0', 'ServerBusy', 1],
       ['PullLogs access/0', 'ShardReadQuotaExceed', 2],
