@@ -150,37 +150,29 @@ export class RunMetrics {
   }
 
   #counter<Name extends string>(name: string, help: string, labelNames: Name[], values: (reading: Reading) => Sample<Name>[]): void {
-    const read = (): Reading | undefined => this.#reading;
-    new Counter<Name>({
-      name,
-      help,
-      labelNames,
-      registers: [this.#registry],
-      collect() {
-        const reading = read();
-        if (reading === undefined) return;
-        // A counter is set from the run's own total: reset, then count up to it.
-        this.reset();
-        for (const { labels, value } of values(reading)) this.inc(labels, value);
-      },
-    });
+    // A counter is set from the run's own total: reset, then count up to it.
+    const collect = this.#collector(values, (counter: Counter<Name>, { labels, value }) => counter.inc(labels, value));
+    new Counter<Name>({ name, help, labelNames, registers: [this.#registry], collect });
   }
 
   #gauge<Name extends string>(name: string, help: string, labelNames: Name[], values: (reading: Reading) => Sample<Name>[]): void {
+    // Reset too: shards given back disappear from the gauges rather than keep their last value.
+    const collect = this.#collector(values, (gauge: Gauge<Name>, { labels, value }) => gauge.set(labels, value));
+    new Gauge<Name>({ name, help, labelNames, registers: [this.#registry], collect });
+  }
+
+  /** A collect() that sets its metric from the scrape's reading: reset, then `apply` every sample. */
+  #collector<Name extends string, M extends { reset(): void }>(
+    values: (reading: Reading) => Sample<Name>[],
+    apply: (metric: M, sample: Sample<Name>) => void,
+  ): (this: M) => void {
     const read = (): Reading | undefined => this.#reading;
-    new Gauge<Name>({
-      name,
-      help,
-      labelNames,
-      registers: [this.#registry],
-      collect() {
-        const reading = read();
-        if (reading === undefined) return;
-        // Shards given back disappear from the gauges rather than keep their last value.
-        this.reset();
-        for (const { labels, value } of values(reading)) this.set(labels, value);
-      },
-    });
+    return function collect(this: M): void {
+      const reading = read();
+      if (reading === undefined) return;
+      this.reset();
+      for (const sample of values(reading)) apply(this, sample);
+    };
   }
 }
 
