@@ -133,7 +133,8 @@ describe('sluice run --listen: /metrics', () => {
     const { config } = scene('taken');
     const first = rig.run(config, ['--listen', '127.0.0.1:0']);
     const taken = new URL(await endpointOf(first)).host;
-    const second = await runCli(['run', '--config', config, '--listen', taken], {}, rig.dir);
+    // Another consumer of the group: the same consumer would be stopped by the job's lock first.
+    const second = await runCli(['run', '--config', config, '--consumer', 'e2e-2', '--listen', taken], {}, rig.dir);
     expect(second.code, second.stderr).toBe(ExitCode.Config);
     expect(second.stderr).toContain(`cannot listen on ${taken} (observe.listen, --listen): the port is already in use`);
     first.child.kill('SIGTERM');
