@@ -4,6 +4,7 @@
 // about the common ones.
 
 import { CHECK_ENDPOINT, SlsError, normalizeCode } from '../errors.js';
+import { maskedAccessKeyId } from '../signing/credentials.js';
 import type { HttpResponse } from './transport.js';
 
 /** What to do, for the errors a user causes and can fix. */
@@ -23,7 +24,11 @@ const HINTS: Readonly<Record<string, string>> = {
 
 const SNIPPET_LENGTH = 200;
 
-export function errorFromResponse(response: HttpResponse, what: string): SlsError {
+/**
+ * The SlsError for a non-200 answer. `accessKeyId`, the key the request was signed with, is
+ * masked wherever the server's message repeats it (an unknown key's message does).
+ */
+export function errorFromResponse(response: HttpResponse, what: string, accessKeyId?: string): SlsError {
   const status = response.status;
   const requestId = headerValue(response, 'x-log-requestid');
   const where = `${what}: HTTP ${status}${requestId ? `, request id ${requestId}` : ''}`;
@@ -45,8 +50,12 @@ export function errorFromResponse(response: HttpResponse, what: string): SlsErro
     code,
     status,
     ...(requestId ? { requestId } : {}),
-    message: `${where}, ${code}: ${answer.errorMessage}${hint ? ` (${hint})` : ''}`,
+    message: `${where}, ${code}: ${masked(answer.errorMessage, accessKeyId)}${hint ? ` (${hint})` : ''}`,
   });
+}
+
+function masked(text: string, accessKeyId: string | undefined): string {
+  return accessKeyId === undefined || accessKeyId === '' ? text : text.replaceAll(accessKeyId, maskedAccessKeyId(accessKeyId));
 }
 
 export function headerValue(response: HttpResponse, name: string): string | undefined {

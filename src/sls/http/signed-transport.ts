@@ -71,7 +71,7 @@ export class SignedTransport {
     };
     this.#sign(req);
     const response = await this.#transport.send(req, call.what);
-    if (response.status !== 200) throw errorFromResponse(response, call.what);
+    if (response.status !== 200) throw errorFromResponse(response, call.what, this.#credentials.accessKeyId);
     return response;
   }
 

@@ -29,7 +29,7 @@ export function maskedAccessKeyId(id: string): string {
   return id.length >= SHORTEST_WITH_TAIL ? `****${id.slice(-TAIL_SHOWN)}` : '********';
 }
 
-/** Credentials whose secret parts never show when the object is printed or serialized. */
+/** Credentials whose secret parts never show when the object is printed or serialized; the id shows masked. */
 class HiddenCredentials implements Credentials {
   readonly accessKeyId: string;
   readonly #secret: string;
@@ -50,7 +50,7 @@ class HiddenCredentials implements Credentials {
   }
 
   toJSON(): Record<string, string> {
-    const shown: Record<string, string> = { accessKeyId: this.accessKeyId, accessKeySecret: HIDDEN };
+    const shown: Record<string, string> = { accessKeyId: maskedAccessKeyId(this.accessKeyId), accessKeySecret: HIDDEN };
     if (this.#token !== undefined) shown.securityToken = HIDDEN;
     return shown;
   }

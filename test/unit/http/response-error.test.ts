@@ -6,6 +6,13 @@ function answer(status: number, body: string, headers: Record<string, string> = 
 }
 
 describe('errorFromResponse', () => {
+  it('masks the access key id where the server repeats it', () => {
+    const id = 'LTAI5tQx7wKcYp3nB9mR7Q2Z';
+    const error = errorFromResponse(answer(401, JSON.stringify({ errorCode: 'InvalidAccessKeyId', errorMessage: `AccessKeyId not found: ${id}` })), 'ListShards nginx', id);
+    expect(error.message).not.toContain(id);
+    expect(error.message).toContain('AccessKeyId not found: ****7Q2Z');
+  });
+
   it('carries the server code, status, request id and message, and says what to do', () => {
     const error = errorFromResponse(
       answer(401, '{"errorCode":"SignatureNotMatch","errorMessage":"signature mismatch"}', { 'x-log-requestid': '5AEECE6B1FFC0366B2553FB5' }),
