@@ -99,18 +99,28 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   return result;
 }
 
-/** Opens the outputs, runs, drains, and reads the counters once everything has stopped. */
+/**
+ * Opens the outputs, runs, drains, and reads the counters once everything has stopped. The
+ * stop signals are heard from before the outputs open: a SIGTERM while a database connects
+ * ends the run with a drain of nothing, not with Node's default death.
+ */
 async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
-  const outcome = await openOutputs(parts).then(
-    () => runOpened(parts, context),
-    async (error: unknown) => {
-      await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close(), parts.endpoint?.close()]);
-      return { reason: 'fatal' as const, error };
-    },
-  );
-  // The drain is over (or never began): the decode threads have nothing left to do.
-  await parts.pipeline.close();
-  return { ...outcome, ...parts.pipeline.stats(), checkpoints: parts.source.stats().checkpoints };
+  const { config, log, timers } = context;
+  const stop = new StopSignals({ emitter: context.signals ?? process, drainTimeoutMs: config.pipeline.drainTimeout, timers, log });
+  try {
+    const outcome = await openOutputs(parts).then(
+      () => runOpened(parts, stop, context),
+      async (error: unknown) => {
+        await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close(), parts.endpoint?.close()]);
+        return { reason: 'fatal' as const, error };
+      },
+    );
+    // The drain is over (or never began): the decode threads have nothing left to do.
+    await parts.pipeline.close();
+    return { ...outcome, ...parts.pipeline.stats(), checkpoints: parts.source.stats().checkpoints };
+  } finally {
+    stop.dispose();
+  }
 }
 
 function compose(config: SluiceConfig, log: Logger): Parts {
@@ -159,11 +169,9 @@ async function openOutputs({ sink, deadLetter, endpoint }: Parts): Promise<void>
 type RunContext = Required<Pick<IngestOptions, 'config' | 'log' | 'timers' | 'now'>> &
   Pick<IngestOptions, 'signals' | 'onProgress'> & { started: number };
 
-async function runOpened(parts: Parts, context: RunContext): Promise<Omit<RunOutcome, 'stats'>> {
-  const { config, log, timers } = context;
-  const emitter = context.signals ?? process;
-  const stop = new StopSignals({ emitter, drainTimeoutMs: config.pipeline.drainTimeout, timers, log });
-  const cancels: Cancel[] = [() => stop.dispose(), togglePauseOnSignal(emitter, parts.source, log)];
+async function runOpened(parts: Parts, stop: StopSignals, context: RunContext): Promise<Omit<RunOutcome, 'stats'>> {
+  const { log, timers } = context;
+  const cancels: Cancel[] = [togglePauseOnSignal(context.signals ?? process, parts.source, log)];
   const { onProgress } = context;
   if (onProgress !== undefined) {
     cancels.push(timers.setInterval(() => onProgress(progressOf(parts, context)), PROGRESS_EVERY_MS));
