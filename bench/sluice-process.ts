@@ -53,12 +53,7 @@ export interface RunFigures {
  * throws unless it exits 0. Dead letters go to `dir`.
  */
 export async function runSluice(url: string, dir: string, flags: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunFigures> {
-  const group = `bench-${Date.now()}`;
-  const args = [
-    CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', group, '--consumer', 'bench',
-    '--access-key-id', BENCH_KEY.accessKeyId, '--access-key-secret', BENCH_KEY.accessKeySecret, '--until', 'end', '--log-level', 'warn',
-    '--dead-letter', path.join(dir, 'dead-letter.ndjson'), ...flags,
-  ];
+  const args = sluiceArgs(url, dir, ['--until', 'end', '--log-level', 'warn', ...flags]);
   // The child's CPU is read from this process's reaped-children times, which grow by exactly
   // the child's when it is reaped (the emulator child is alive meanwhile, so never counted).
   const cpuBefore = reapedChildrenCpuSeconds();
@@ -73,14 +68,30 @@ export async function runSluice(url: string, dir: string, flags: readonly string
   return { seconds, peakRssMb: Math.round(peakKb / 1024), cpuSeconds: reapedChildrenCpuSeconds() - cpuBefore };
 }
 
+/**
+ * The node arguments of `sluice run` against the emulator at `url` with a fresh consumer group
+ * (so it reads from begin) and `flags`; dead letters go to `dir`.
+ */
+export function sluiceArgs(url: string, dir: string, flags: readonly string[]): string[] {
+  return [
+    CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', `bench-${Date.now()}`, '--consumer', 'bench',
+    '--access-key-id', BENCH_KEY.accessKeyId, '--access-key-secret', BENCH_KEY.accessKeySecret, '--dead-letter', path.join(dir, 'dead-letter.ndjson'), ...flags,
+  ];
+}
+
 /** A run into the file sink; throws unless the file holds `logs` lines. The file is removed after. */
 export async function runIntoFile(url: string, dir: string, logs: number): Promise<RunFigures> {
   const output = path.join(dir, 'requests.ndjson');
   const figures = await runSluice(url, dir, ['--sink', 'file', '--output', output]);
-  const lines = countLines(output);
+  expectLines(output, logs);
   rmSync(output);
-  if (lines !== logs) throw new Error(`the file sink holds ${lines} lines, not the ${logs} logs generated`);
   return figures;
+}
+
+/** Throws unless `file` holds `logs` lines. */
+export function expectLines(file: string, logs: number): void {
+  const lines = countLines(file);
+  if (lines !== logs) throw new Error(`the file sink holds ${lines} lines, not the ${logs} logs generated`);
 }
 
 /** Records/s of the median run. */
