@@ -5,9 +5,10 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { get, pullShard } from './raw-pulls.js';
 import type { BenchRow } from './report.js';
 
 const LOGS = 4_000_000;
@@ -17,12 +18,6 @@ interface ChildInfo {
   port: number;
   generated: { logs: number; groups: number; millis: number };
   warmMillis: number;
-}
-
-interface Answer {
-  headers: Record<string, string | string[] | undefined>;
-  bytes: number;
-  body: Buffer;
 }
 
 export async function benchEmulator(): Promise<BenchRow[]> {
@@ -57,35 +52,12 @@ export async function benchEmulator(): Promise<BenchRow[]> {
 
 /** Pulls one shard from begin until the cursor stops moving; counts pulls and body bytes. */
 async function pullToEnd(port: number, agent: Agent, shard: number): Promise<{ pulls: number; bytes: number }> {
-  const path = `/logstores/access/shards/${shard}`;
-  let cursor = (JSON.parse((await get(port, agent, `${path}?type=cursor&from=begin`)).body.toString()) as { cursor: string }).cursor;
   let pulls = 0;
   let bytes = 0;
-  for (;;) {
-    const answer = await get(port, agent, `${path}?type=log&count=1000&cursor=${encodeURIComponent(cursor)}`, true);
+  await pullShard(port, agent, shard, false, (pull) => {
     pulls += 1;
-    bytes += answer.bytes;
-    const next = String(answer.headers['x-log-cursor']);
-    if (next === cursor) return { pulls, bytes };
-    cursor = next;
-  }
-}
-
-/** One GET; with `countOnly` the body is counted and dropped. */
-function get(port: number, agent: Agent, path: string, countOnly = false): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { accept: 'application/x-protobuf', 'accept-encoding': 'lz4', 'x-log-apiversion': '0.6.0' };
-    request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.byteLength;
-        if (!countOnly) chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ headers: res.headers, bytes, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
+    bytes += pull.bytes;
+    return true;
   });
+  return { pulls, bytes };
 }

@@ -94,5 +94,5 @@ function rows(samples: ReadonlyMap<string, Samples>): BenchRow[] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await benchPostgresLevers(process.argv.length > 2 ? process.argv.slice(2) : undefined);
   const title = `PostgreSQL sink levers, dedupe off unless named (${LOGS} nginx logs, ${SHARDS} shards, median of ${ROUNDS} rounds)`;
-  console.log(`${formatTable(title, rows)}\n  -> ${writeResults('postgres-levers', rows)}`);
+  console.log(`${formatTable(title, rows)}\n  -> ${writeResults('postgres-levers', { rows })}`);
 }

@@ -81,17 +81,28 @@ export class PostgresRuns {
 
   /** One `sluice run` from `emulatorUrl` into a new table; throws unless the table then holds `logs` rows. The table is kept: drop() it. */
   async run(emulatorUrl: string, logs: number, dedupe: boolean, variant: PostgresVariant = {}): Promise<PostgresRun & { table: string }> {
+    const { table, flags } = await this.configure(dedupe, variant);
+    const before = this.#serverSeconds();
+    const figures = await runSluice(emulatorUrl, this.#dir, flags, variant.env);
+    const serverCpuSeconds = this.#serverSeconds() - before;
+    await this.expectRows(table, logs);
+    return { ...figures, serverCpuSeconds, table };
+  }
+
+  /** A new table (prepared as `variant` says) and the flags of a sluice run into it. */
+  async configure(dedupe: boolean, variant: PostgresVariant = {}): Promise<{ table: string; flags: string[] }> {
     const name = `run_${++this.#tables}`;
     const table = this.table(name);
     if (variant.prepare !== undefined) await this.#client.query(variant.prepare.replaceAll('{table}', table));
-    const config = path.join(this.#dir, 'postgres.yaml');
+    const config = path.join(this.#dir, `${name}.yaml`);
     writeFileSync(config, stringify({ sink: { type: 'postgres', url: this.url, schema: this.schema, table: name, dedupe, ...variant.sink }, ...(variant.pipeline === undefined ? {} : { pipeline: variant.pipeline }) }));
-    const before = this.#serverSeconds();
-    const figures = await runSluice(emulatorUrl, this.#dir, ['--config', config], variant.env);
-    const serverCpuSeconds = this.#serverSeconds() - before;
+    return { table, flags: ['--config', config] };
+  }
+
+  /** Throws unless `table` holds `logs` rows. */
+  async expectRows(table: string, logs: number): Promise<void> {
     const { rows } = await this.#client.query<{ count: string }>(`SELECT count(*) FROM ${table}`);
     if (Number(rows[0]?.count) !== logs) throw new Error(`${table} holds ${rows[0]?.count} rows, not the ${logs} logs generated`);
-    return { ...figures, serverCpuSeconds, table };
   }
 
   /** The server's COPY of rows encoded ahead into a new table like `template`: seconds and server CPU. */
@@ -114,7 +125,7 @@ export class PostgresRuns {
   }
 
   async drop(table: string): Promise<void> {
-    await this.#client.query(`DROP TABLE ${table}`);
+    await this.#client.query(`DROP TABLE IF EXISTS ${table}`);
   }
 
   async close(): Promise<void> {
@@ -134,18 +145,24 @@ export class PostgresRuns {
   }
 }
 
-export async function benchPostgres(): Promise<BenchRow[]> {
+/** PostgresRuns on the benchmark's database; undefined, having said why `what` is skipped, when it cannot be used. */
+export async function openPostgresRuns(dir: string, what: string): Promise<PostgresRuns | undefined> {
   const url = benchDatabaseUrl();
+  try {
+    return await PostgresRuns.open(url, dir);
+  } catch (error) {
+    console.error(`${what} skipped: cannot use PostgreSQL at ${maskedUrl(url)} (${(error as Error).message}); start it, or set BENCH_POSTGRES_URL (or PGHOST/PGPORT/PGUSER)`);
+    return undefined;
+  }
+}
+
+export async function benchPostgres(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
   let runs: PostgresRuns | undefined;
   let emulator: EmulatorChild | undefined;
   try {
-    try {
-      runs = await PostgresRuns.open(url, dir);
-    } catch (error) {
-      console.error(`postgres case skipped: cannot use PostgreSQL at ${maskedUrl(url)} (${(error as Error).message}); start it, or set BENCH_POSTGRES_URL (or PGHOST/PGPORT/PGUSER)`);
-      return [];
-    }
+    runs = await openPostgresRuns(dir, 'postgres-vs-copy case');
+    if (runs === undefined) return [];
     emulator = await startEmulatorChild(LOGS, SHARDS);
     const files: RunFigures[] = [];
     const plain: PostgresRun[] = [];

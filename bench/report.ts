@@ -25,12 +25,12 @@ export function formatTable(title: string, rows: readonly BenchRow[]): string {
   return [`${title}`, ...lines].join('\n');
 }
 
-/** Writes the rows with the machine's description; returns the file's path. */
-export function writeResults(name: string, rows: readonly BenchRow[], now: Date = new Date()): string {
+/** Writes the figures (e.g. `{ rows }`) with the machine's description; returns the file's path. */
+export function writeResults(name: string, figures: Record<string, unknown>, now: Date = new Date()): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}${name}-${now.toISOString().replace(/[:.]/g, '-')}.json`;
   const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown' };
-  writeFileSync(path, `${JSON.stringify({ name, date: now.toISOString(), machine, rows }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ name, date: now.toISOString(), machine, ...figures }, null, 2)}\n`);
   return path;
 }
 
@@ -40,7 +40,26 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** The median of samples, their extremes and how many there were. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: values.length === 0 ? 0 : Math.min(...values), max: values.length === 0 ? 0 : Math.max(...values), count: values.length };
+}
+
+/** `median of 3, 120,000..150,000`: how a row's note tells how many samples and how far apart. */
+export function samplesNote(samples: Spread, digits = 0): string {
+  const text = (value: number): string => (digits === 0 ? Math.round(value).toLocaleString('en-US') : value.toFixed(digits));
+  return samples.count === 1 ? 'one run' : `median of ${samples.count}, ${text(samples.min)}..${text(samples.max)}`;
+}
+
 function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'n/a';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { median } from './report.js';
 
 export const BENCH_KEY = { accessKeyId: 'bench', accessKeySecret: 'bench' };
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** Bytes read at a time when counting a file's lines. */
+const COUNT_PIECE_BYTES = 4 * 1024 * 1024;
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
@@ -53,12 +55,7 @@ export interface RunFigures {
  * throws unless it exits 0. Dead letters go to `dir`.
  */
 export async function runSluice(url: string, dir: string, flags: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunFigures> {
-  const group = `bench-${Date.now()}`;
-  const args = [
-    CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', group, '--consumer', 'bench',
-    '--access-key-id', BENCH_KEY.accessKeyId, '--access-key-secret', BENCH_KEY.accessKeySecret, '--until', 'end', '--log-level', 'warn',
-    '--dead-letter', path.join(dir, 'dead-letter.ndjson'), ...flags,
-  ];
+  const args = sluiceArgs(url, dir, ['--until', 'end', '--log-level', 'warn', ...flags]);
   // The child's CPU is read from this process's reaped-children times, which grow by exactly
   // the child's when it is reaped (the emulator child is alive meanwhile, so never counted).
   const cpuBefore = reapedChildrenCpuSeconds();
@@ -73,14 +70,30 @@ export async function runSluice(url: string, dir: string, flags: readonly string
   return { seconds, peakRssMb: Math.round(peakKb / 1024), cpuSeconds: reapedChildrenCpuSeconds() - cpuBefore };
 }
 
+/**
+ * The node arguments of `sluice run` against the emulator at `url` with a fresh consumer group
+ * (so it reads from begin) and `flags`; dead letters go to `dir`.
+ */
+export function sluiceArgs(url: string, dir: string, flags: readonly string[]): string[] {
+  return [
+    CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', `bench-${Date.now()}`, '--consumer', 'bench',
+    '--access-key-id', BENCH_KEY.accessKeyId, '--access-key-secret', BENCH_KEY.accessKeySecret, '--dead-letter', path.join(dir, 'dead-letter.ndjson'), ...flags,
+  ];
+}
+
 /** A run into the file sink; throws unless the file holds `logs` lines. The file is removed after. */
 export async function runIntoFile(url: string, dir: string, logs: number): Promise<RunFigures> {
   const output = path.join(dir, 'requests.ndjson');
   const figures = await runSluice(url, dir, ['--sink', 'file', '--output', output]);
-  const lines = countLines(output);
+  expectLines(output, logs);
   rmSync(output);
-  if (lines !== logs) throw new Error(`the file sink holds ${lines} lines, not the ${logs} logs generated`);
   return figures;
+}
+
+/** Throws unless `file` holds `logs` lines. */
+export function expectLines(file: string, logs: number): void {
+  const lines = countLines(file);
+  if (lines !== logs) throw new Error(`the file sink holds ${lines} lines, not the ${logs} logs generated`);
 }
 
 /** Records/s of the median run. */
@@ -132,9 +145,18 @@ export function procCpuSeconds(pid: number | 'self', reaped = false): number {
   }
 }
 
+/** Newlines in `file`, read a piece at a time: 10M records make a file of ~8 GB, more than one Buffer holds. */
 function countLines(file: string): number {
-  const text = readFileSync(file);
+  const piece = Buffer.allocUnsafe(COUNT_PIECE_BYTES);
+  const fd = openSync(file, 'r');
   let lines = 0;
-  for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) lines++;
+  try {
+    for (let read = readSync(fd, piece); read > 0; read = readSync(fd, piece)) {
+      const text = piece.subarray(0, read);
+      for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
   return lines;
 }
