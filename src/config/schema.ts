@@ -130,7 +130,7 @@ export const configSchema = z.strictObject({
   pipeline: z
     .strictObject({
       workers: wholeNumber(1, 256).prefault(4).describe('Tasks handing records to the sink at once.'),
-      queueCapacity: wholeNumber(1).prefault(20_000).describe('Records pulled but not yet written; pullers wait for room beyond it.'),
+      queueCapacity: wholeNumber(1).prefault(8000).describe('Records pulled but not yet written; pullers wait for room beyond it.'),
       decodeThreads: wholeNumber(0, 16)
         .prefault(1)
         .describe('Threads that turn pulled logs into NDJSON for the file and stdout sinks, beside the main thread; 0 decodes on the main thread.'),

@@ -3,13 +3,18 @@
 // user-visible outcome: RSS late in the run is about what it was early on, although four
 // times as many records have gone through.
 
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { endpointOf, scrape, total } from '../helpers/admin-endpoint.js';
 import { RunRig, residentKb } from '../helpers/run-rig.js';
 import { countLines } from '../helpers/sink-file.js';
 
 const LOGS = 300_000;
 const SAMPLE_EVERY_MS = 20;
+/** The README's bound at the defaults: queueCapacity 8000, and per shard one pull of ~1 MiB
+ * (~2100 of these ~500-byte logs) plus at most one more log group (~550 logs). */
+const DEFAULT_BOUND = 8000 + 4 * (2100 + 550);
 /** Generous: V8 grows its heap in steps and collects when it likes; a leak of ~500 B per record is 150 MB. */
 const ALLOWED_GROWTH_KB = 64 * 1024;
 
@@ -52,5 +57,26 @@ describe('sluice run: memory stays flat', () => {
     const late = peakBetween(0.8, 1);
     expect([early, late].every(Number.isFinite), `${samples.length} samples`).toBe(true);
     expect(late - early).toBeLessThan(ALLOWED_GROWTH_KB);
+  });
+
+  it('at the default settings, keeps records in flight within queueCapacity + one ~1 MiB pull per shard', async () => {
+    const config = rig.writeConfig({ source: { consumerGroup: 'defaults' }, sink: { path: rig.path('defaults.ndjson') } }, 'defaults.yaml');
+    // The rig's own pipeline settings go: every key of the section takes its default.
+    const { pipeline: _rigs, ...rest } = parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(config, stringify(rest));
+    const run = rig.run(config, ['--until', 'end', '--listen', '127.0.0.1:0']);
+    const url = await endpointOf(run);
+    let deepest = 0;
+    let running = true;
+    const exited = run.exited.finally(() => (running = false));
+    while (running) {
+      // Polled while the run lasts; a scrape that meets the endpoint closing ends the polling.
+      const depth = await scrape(url).then(({ samples }) => total(samples, 'sluice_queue_depth_records'), () => 0);
+      deepest = Math.max(deepest, depth);
+    }
+    expect(await exited, run.stderr()).toBe(0);
+    expect(countLines(rig.path('defaults.ndjson'))).toBe(LOGS);
+    expect(deepest).toBeGreaterThan(0);
+    expect(deepest).toBeLessThanOrEqual(DEFAULT_BOUND);
   });
 });

@@ -6,6 +6,6 @@ export const nullSinkConfig = z
   .strictObject({
     type: z.literal('null').describe('Acknowledge every batch without writing it anywhere (tests and benchmarks).'),
   })
-  .describe('Discards records: measures the pipeline without a sink in the way.');
+  .describe('Counts records and discards them, undecoded (logs are not parsed, so none is dead-lettered for its content): measures pulling without a sink in the way.');
 
 export type NullSinkConfig = z.output<typeof nullSinkConfig>;

@@ -40,6 +40,9 @@ import { RunBounds, type RunUntil, type StartFrom } from './run-bounds.js';
 import { ShardList } from './shard-list.js';
 import { ShardPuller, type PullCounters, type PullerContext } from './shard-puller.js';
 
+/** What a PullLogs aims at, decompressed: a few thousand typical logs (see pull-sizer.ts). */
+const DEFAULT_PULL_BYTES = 1024 * 1024;
+
 export type { RunUntil, StartFrom } from './run-bounds.js';
 
 export interface ConsumerGroupSourceOptions {
@@ -63,8 +66,10 @@ export interface ConsumerGroupSourceOptions {
   log: Logger;
   /** Pause between pulls of a caught-up shard; default 500 ms (the Go consumer's). */
   idleWaitMs?: number;
-  /** Log groups per PullLogs, 1..1000; default 1000. */
+  /** Log groups per PullLogs at most, 1..1000; default 1000. */
   pullCount?: number;
+  /** Decompressed bytes a PullLogs aims at (the count follows the shard's log group size); default 1 MiB. */
+  pullBytes?: number;
   backoff?: BackoffOptions;
   /** A call that keeps failing (retryably) this long becomes fatal; default 120 s. */
   retryTimeoutMs?: number;
@@ -128,6 +133,7 @@ export class ConsumerGroupSource implements Source {
       log,
       idleWaitMs: options.idleWaitMs ?? 500,
       pullCount: options.pullCount ?? 1000,
+      pullBytes: options.pullBytes ?? DEFAULT_PULL_BYTES,
       compression: options.compression,
       counters: this.#counters,
       now,

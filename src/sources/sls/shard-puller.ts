@@ -18,6 +18,7 @@ import { decodeCursor } from '../../sls/cursor.js';
 import { SlsError, sameCode } from '../../sls/errors.js';
 import type { CompressType } from '../../sls/types.js';
 import type { PauseGate } from './pause-gate.js';
+import { PullSizer } from './pull-sizer.js';
 import type { Retrier } from './retry.js';
 import type { RunBounds, StopPosition } from './run-bounds.js';
 import type { ShardList } from './shard-list.js';
@@ -41,8 +42,10 @@ export interface PullerContext {
   log: Logger;
   /** Pause between pulls of a caught-up shard (ms). */
   idleWaitMs: number;
-  /** Log groups asked for per PullLogs (1..1000). */
+  /** Log groups asked for per PullLogs at most (1..1000). */
   pullCount: number;
+  /** Decompressed bytes a PullLogs aims at (see pull-sizer.ts). */
+  pullBytes: number;
   compression: CompressType | undefined;
   counters: PullCounters;
   /** Milliseconds clock. */
@@ -80,10 +83,12 @@ export class ShardPuller {
   #aheadEnd: string | undefined;
   /** Server receive time near the cursor of the last pull (Unix s). */
   #cursorTime: number | undefined;
+  readonly #sizer: PullSizer;
 
   constructor(shard: number, ctx: PullerContext) {
     this.shard = shard;
     this.#ctx = ctx;
+    this.#sizer = new PullSizer(ctx.pullCount, ctx.pullBytes);
     this.finished = this.#run().finally(() => (this.#running = false));
   }
 
@@ -159,8 +164,9 @@ export class ShardPuller {
 
   /** One PullLogs; false when there was nothing to take (restarted after an expired cursor). */
   async #pull(endCursor: string | undefined, signal: AbortSignal): Promise<boolean> {
-    const { client, logstore, retrier, intake, pullCount: count, compression, counters } = this.#ctx;
+    const { client, logstore, retrier, intake, compression, counters } = this.#ctx;
     const cursor = this.#cursor;
+    const count = this.#sizer.count;
     let result: PullResult;
     try {
       // Stopped while the answer was on its way: the retrier drops it, so nothing is accepted after stop().
@@ -173,6 +179,7 @@ export class ShardPuller {
     counters.pulls += 1;
     counters.pulledLogGroups += result.count;
     counters.pulledBytes += result.rawSize;
+    this.#sizer.pulled(result.count, result.rawSize);
     if (result.count > 0) {
       const { nextCursor, logGroupList, count: logGroups, rawSize } = result;
       intake.accept({ shard: this.shard, cursor, nextCursor, logGroupList, logGroups, rawSize });
