@@ -1,8 +1,7 @@
 // How pulled batches become what a sink takes. A record sink gets RequestRecord objects
 // (parseBatch); an NDJSON sink gets the lines, written straight from the pulled protobuf bytes
 // (the transcoder), with no record object in between: the lines are byte for byte
-// JSON.stringify of the records parseBatch would build, several times cheaper to make. A
-// count sink gets how many logs each chunk holds (batch-counter.ts), nothing decoded.
+// JSON.stringify of the records parseBatch would build, several times cheaper to make.
 //
 // Either way a pull becomes queue chunks of at most chunkRecords records, and one commit
 // carries the chunks of many workers in one write.
@@ -13,7 +12,6 @@ import { createRequestParser } from '../parse/request-parser.js';
 import type { RequestRecord } from '../parse/request-record.js';
 import { encodeNdjson } from '../sinks/ndjson.js';
 import type { SinkTarget } from '../sinks/sink.js';
-import { countBatch } from './batch-counter.js';
 import { parseBatch } from './batch-parser.js';
 import { createNdjsonTranscoder, type TranscodedBatch } from './batch-transcoder.js';
 import { DecodePool } from './decode-pool.js';
@@ -53,27 +51,7 @@ export interface FeedOptions {
 
 /** The feed for `sink`; its items are opaque to the pipeline. */
 export function sinkFeed(sink: SinkTarget, options: FeedOptions): SinkFeed<unknown> {
-  switch (sink.input) {
-    case 'ndjson':
-      return ndjsonFeed(sink, options);
-    case 'count':
-      return countFeed(sink, options.parse);
-    case 'records':
-      return recordFeed(sink, options.parse);
-  }
-}
-
-/** Items are record counts, one per chunk: the cheapest walk of a batch, on this thread. */
-function countFeed(sink: Extract<SinkTarget, { input: 'count' }>, parse: RequestParserOptions): SinkFeed<number> {
-  const parser = createRequestParser(parse);
-  return {
-    read(batch, chunkRecords) {
-      const { logs, chunks, dead } = countBatch(batch, parser, chunkRecords);
-      return { logs, chunks: chunks.map((records) => ({ items: [records], records })), dead };
-    },
-    write: (counts, signal) => sink.write(counts, signal),
-    close: () => undefined,
-  };
+  return sink.input === 'ndjson' ? ndjsonFeed(sink, options) : recordFeed(sink, options.parse);
 }
 
 function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: RequestParserOptions): SinkFeed<RequestRecord> {

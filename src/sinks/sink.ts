@@ -42,16 +42,7 @@ export interface NdjsonSink extends SinkLifecycle {
   write(ndjson: readonly Buffer[], signal?: AbortSignal): Promise<void>;
 }
 
-/**
- * As RecordSink, with the batch as nothing but how many records each of its pieces holds: for
- * a sink that only acknowledges (the null sink), so that the pipeline decodes nothing for it.
- */
-export interface CountSink extends SinkLifecycle {
-  readonly input: 'count';
-  write(counts: readonly number[], signal?: AbortSignal): Promise<void>;
-}
-
-export type Sink = RecordSink | NdjsonSink | CountSink;
+export type Sink = RecordSink | NdjsonSink;
 
 /** What the pipeline needs of a sink: what it takes, and how to write it. */
-export type SinkTarget = Pick<RecordSink, 'input' | 'write'> | Pick<NdjsonSink, 'input' | 'write'> | Pick<CountSink, 'input' | 'write'>;
+export type SinkTarget = Pick<RecordSink, 'input' | 'write'> | Pick<NdjsonSink, 'input' | 'write'>;

@@ -6,6 +6,6 @@ export const nullSinkConfig = z
   .strictObject({
     type: z.literal('null').describe('Acknowledge every batch without writing it anywhere (tests and benchmarks).'),
   })
-  .describe('Counts records and discards them, undecoded (logs are not parsed, so none is dead-lettered for its content): measures pulling without a sink in the way.');
+  .describe('Decodes records as the file sink does (to NDJSON, on the decode threads) and discards them: measures the pipeline without a sink in the way.');
 
 export type NullSinkConfig = z.output<typeof nullSinkConfig>;
