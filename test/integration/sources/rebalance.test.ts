@@ -28,7 +28,12 @@ describe('two consumers in one group', () => {
       expect(b.stats().heldShards).toHaveLength(2);
     });
     await rig.generate(20_000);
-    await eventually(() => expect(b.stats().shards.every((shard) => shard.caughtUp)).toBe(true));
+    // caughtUp alone may still be the flag of b's pulls before the logs arrived: wait for b to
+    // have read some of them too, so that its stop below hands over shards it has read.
+    await eventually(() => {
+      expect(pipelineB.requestIds.length).toBeGreaterThan(0);
+      expect(b.stats().shards.every((shard) => shard.caughtUp)).toBe(true);
+    });
 
     // The drain of b, in the lifecycle's order; then the server forgets it (as after its timeout).
     b.stopPulling();
