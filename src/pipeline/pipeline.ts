@@ -101,9 +101,6 @@ export class Pipeline implements BatchIntake, AckView {
   /** Why nothing more gets acked: the sink failure, or abort(). */
   #stopped: Error | undefined;
   #aborted = false;
-  #accepted = 0;
-  #acked = 0;
-  #deadLettered = 0;
   #peak = 0;
   /** Worker tasks running, and how many of them wait in a batcher for their commit. */
   #running = 0;
@@ -222,10 +219,11 @@ export class Pipeline implements BatchIntake, AckView {
 
   stats(): PipelineStats {
     const sink = this.#records.stats();
+    const { pulledRecords, writtenRecords, deadLettered } = this.#flows.total;
     return {
-      acceptedRecords: this.#accepted,
-      ackedRecords: this.#acked,
-      deadLetteredRecords: this.#deadLettered,
+      acceptedRecords: pulledRecords,
+      ackedRecords: writtenRecords,
+      deadLetteredRecords: deadLettered,
       inFlightRecords: this.#inFlight(),
       peakInFlightRecords: this.#peak,
       queuedChunks: this.#queue.size,
@@ -250,7 +248,6 @@ export class Pipeline implements BatchIntake, AckView {
     this.#acks.add(ack, chunks.length + (dead.length > 0 ? 1 : 0));
     let records = 0;
     for (const chunk of chunks) records += chunk.records;
-    this.#accepted += records + dead.length;
     this.#flows.pulled(batch.shard, records + dead.length, batch.rawSize);
     this.#peak = Math.max(this.#peak, this.#inFlight());
     // The pull's size spread over its logs: a commit's byte size without serialising to measure it.
@@ -291,12 +288,9 @@ export class Pipeline implements BatchIntake, AckView {
       const setAside = await committed;
       if (chunk.kind === 'records') {
         const written = chunk.records - setAside;
-        this.#acked += written;
-        this.#deadLettered += setAside;
         this.#flows.written(chunk.ack.shard, written, chunk.records > 0 ? Math.round((chunk.bytes * written) / chunk.records) : 0);
         this.#flows.deadLettered(chunk.ack.shard, setAside);
       } else {
-        this.#deadLettered += chunk.items.length;
         this.#flows.deadLettered(chunk.ack.shard, chunk.items.length);
       }
       this.#acks.done(chunk.ack);
@@ -344,7 +338,8 @@ export class Pipeline implements BatchIntake, AckView {
   }
 
   #inFlight(): number {
-    return this.#accepted - this.#acked - this.#deadLettered;
+    const { pulledRecords, writtenRecords, deadLettered } = this.#flows.total;
+    return pulledRecords - writtenRecords - deadLettered;
   }
 
   #isDrained(): boolean {

@@ -4,9 +4,8 @@
 // record. Kept here rather than per puller: a shard given away and taken back gets a new
 // puller, and a counter that starts again from zero would read as a reset.
 
-/** One shard's counts since the run started. */
-export interface ShardFlow {
-  shard: number;
+/** Counts since the run started, of one shard or of all of them. */
+export interface FlowCounts {
   /** Logs pulled and queued (records and dead letters alike), once decoded. */
   pulledRecords: number;
   /** LogGroupList bytes (uncompressed) of those pulls. */
@@ -19,23 +18,37 @@ export interface ShardFlow {
   deadLettered: number;
 }
 
+/** One shard's counts since the run started. */
+export interface ShardFlow extends FlowCounts {
+  shard: number;
+}
+
 export class ShardFlows {
   readonly #byShard = new Map<number, ShardFlow>();
+  readonly #total: FlowCounts = { pulledRecords: 0, pulledBytes: 0, writtenRecords: 0, writtenBytes: 0, deadLettered: 0 };
+
+  /** The sums over every shard, kept as they move: the pipeline's stats read them at no cost. */
+  get total(): Readonly<FlowCounts> {
+    return this.#total;
+  }
 
   pulled(shard: number, records: number, bytes: number): void {
-    const flow = this.#flow(shard);
-    flow.pulledRecords += records;
-    flow.pulledBytes += bytes;
+    for (const counts of [this.#flow(shard), this.#total]) {
+      counts.pulledRecords += records;
+      counts.pulledBytes += bytes;
+    }
   }
 
   written(shard: number, records: number, bytes: number): void {
-    const flow = this.#flow(shard);
-    flow.writtenRecords += records;
-    flow.writtenBytes += bytes;
+    for (const counts of [this.#flow(shard), this.#total]) {
+      counts.writtenRecords += records;
+      counts.writtenBytes += bytes;
+    }
   }
 
   deadLettered(shard: number, entries: number): void {
     this.#flow(shard).deadLettered += entries;
+    this.#total.deadLettered += entries;
   }
 
   /** Every shard seen so far, by shard id; copies, so a reader cannot change the counts. */
