@@ -26,11 +26,21 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return secrets.reduce((masked, secret) => masked.replaceAll(secret, MASKED), text);
 }
 
-/** The password of a connection URL as written and decoded. */
+/** Query parameters that `pg` reads as secrets (connection-target.ts masks the same ones). */
+const SECRET_PARAMETERS = /[?&](?:password|sslpassword)=([^&#]*)/gi;
+
+/** The secrets of a connection URL, as written and decoded: its password and its `password` and `sslpassword` parameters. */
 function urlPasswords(url: string | undefined): string[] {
   if (url === undefined) return [];
+  const written = url.trim();
+  // Decoded the way `pg` reads a parameter: as URLSearchParams does.
+  const parameters = [...written.matchAll(SECRET_PARAMETERS)].flatMap(([, value = '']) => [value, new URLSearchParams(`v=${value}`).get('v') ?? '']);
+  return [...userInfoPasswords(written), ...parameters];
+}
+
+function userInfoPasswords(url: string): string[] {
   try {
-    const { password } = new URL(url.trim());
+    const { password } = new URL(url);
     return password === '' ? [] : [password, decodeURIComponent(password)];
   } catch {
     return [];

@@ -14,6 +14,14 @@ describe('secretValues', () => {
     expect(new Set(secretValues(config, env))).toEqual(new Set(['LTAIconfig', 'config-secret', 'sts-token', 'pg-env-pw', 'p%40ss-word', 'p@ss-word']));
   });
 
+  it("takes a database URL's password and sslpassword parameters as written and decoded", () => {
+    const config = configSchema.parse({
+      source,
+      sink: { type: 'postgres', url: 'postgres://ingest@db:5432/logs?sslmode=require&sslpassword=x1%2By&password=pw+2#frag' },
+    });
+    expect(new Set(secretValues(config, {}))).toEqual(new Set(['x1%2By', 'x1+y', 'pw+2', 'pw 2']));
+  });
+
   it('reads the keys from the environment when the config has none', () => {
     const config = configSchema.parse({ source });
     expect(secretValues(config, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIenv', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret' })).toEqual(['env-secret', 'LTAIenv']);
