@@ -45,7 +45,7 @@ export const postgresSinkConfig = z
     batch: z
       .strictObject({
         maxRecords: wholeNumber(1).optional().describe('Records in one commit at most; default pipeline.batch.maxRecords.'),
-        maxBytes: size.optional().describe('Bytes of records in one commit at most; default pipeline.batch.maxBytes.'),
+        maxBytes: size.refine((bytes) => bytes > 0, 'must be more than 0').optional().describe('Bytes of records in one commit at most; default pipeline.batch.maxBytes.'),
         linger: duration.optional().describe('How long a commit waits for more records; default pipeline.batch.linger.'),
         maxInFlight: wholeNumber(1, 64)
           .prefault(2)

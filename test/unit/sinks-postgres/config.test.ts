@@ -33,6 +33,11 @@ describe('postgres sink config', () => {
     expect(sinkConfigSchema.safeParse({ type: 'postgres', tabel: 'x' }).success).toBe(false);
   });
 
+  it('refuses a commit of 0 bytes, as pipeline.batch.maxBytes does', () => {
+    expect(sinkConfigSchema.safeParse({ type: 'postgres', batch: { maxBytes: '0' } }).error?.issues[0]).toMatchObject({ path: ['batch', 'maxBytes'], message: 'must be more than 0' });
+    expect(sinkConfigSchema.parse({ type: 'postgres', batch: { maxBytes: '1MiB' } })).toMatchObject({ batch: { maxBytes: 1_048_576 } });
+  });
+
   it('takes --sink postgres --output postgres://... from flags alone, the URL as sink.url', async () => {
     const config = await loadConfig({ flags: flags(['--sink', 'postgres', '--output', 'postgres://u:secret@db:5432/logs']), env: {} });
     expect(config.sink).toEqual({ type: 'postgres', url: 'postgres://u:secret@db:5432/logs', schema: 'public', table: 'requests', dedupe: false, connectTimeout: 10_000, commitTimeout: 60_000, batch: { maxInFlight: 2 } });
