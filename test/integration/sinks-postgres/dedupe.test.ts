@@ -65,6 +65,22 @@ describePostgres('postgres sink: dedupe', (db) => {
     expect((await rowsPerPosition('checked')).rows).toBe(100);
   });
 
+  it('on: a new record that breaks another unique index is rejected through the replay too, naming the index, and commits nothing of its batch', async () => {
+    const sink = rig.sink({ table: 'unique_requests', dedupe: true });
+    await sink.open();
+    await db.query(`CREATE UNIQUE INDEX one_row_per_request ON ${rig.table('unique_requests')} ((fields->>'request_id'))`);
+    await sink.write(batch.slice(0, 100));
+    // A new position whose request_id is in the table already: the straight COPY fails with
+    // 23505 as a replay would, and the replay's INSERT meets the same index again.
+    const clashing = batch.slice(100, 200).map((record, i) => (i === 42 ? { ...record, request_id: batch[0]?.request_id } : record));
+    const error = await rejection(sink.write(clashing));
+    expect(error).toMatchObject({ code: REJECTED_DATA, retryable: false });
+    expect(error.message).toMatch(/"one_row_per_request"/);
+    expect((await rowsPerPosition('unique_requests')).rows).toBe(100);
+    await sink.write(batch.slice(100, 200));
+    expect(await rowsPerPosition('unique_requests')).toEqual({ rows: 200, positions: 200, requestIds: 200 });
+  });
+
   it('on: refuses an existing table without the unique key, and says how to create it', async () => {
     await rig.sink({ table: 'keyless' }).open();
     const error = await rejection(rig.sink({ table: 'keyless', dedupe: true }).open());
