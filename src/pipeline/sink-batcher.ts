@@ -121,7 +121,8 @@ export class SinkBatcher<T> {
   readonly #writing = new Set<Commit<T>>();
   /** Set when the batcher gave up or was aborted: every later submission fails with it. */
   #failure: SinkError | undefined;
-  readonly #stats: BatcherStats = { commits: 0, commitFailures: 0, records: 0, bytes: 0 };
+  readonly #stats: Omit<BatcherStats, 'commitFailures'> = { commits: 0, records: 0, bytes: 0 };
+  /** Failed write attempts by SinkError code; their sum is commitFailures. */
   readonly #failuresByCode = new Map<string, number>();
 
   constructor(options: SinkBatcherOptions<T>) {
@@ -170,7 +171,9 @@ export class SinkBatcher<T> {
   }
 
   stats(): BatcherStats {
-    return { ...this.#stats };
+    let commitFailures = 0;
+    for (const count of this.#failuresByCode.values()) commitFailures += count;
+    return { ...this.#stats, commitFailures };
   }
 
   /** Failed write attempts (commitFailures) by SinkError code. */
@@ -260,7 +263,6 @@ export class SinkBatcher<T> {
       } catch (thrown) {
         if (signal.aborted) throw signal.reason;
         const error = asSinkError(thrown, name);
-        this.#stats.commitFailures += 1;
         this.#failuresByCode.set(error.code, (this.#failuresByCode.get(error.code) ?? 0) + 1);
         if (!error.retryable) throw error;
         const retryInMs = backoff.next();
