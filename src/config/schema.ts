@@ -140,7 +140,7 @@ export const configSchema = z.strictObject({
           maxRecords: wholeNumber(1).prefault(10_000).describe('Records in one sink commit at most.'),
           maxBytes: size.refine((bytes) => bytes > 0, 'must be more than 0').prefault('16MiB').describe('Bytes of records in one sink commit at most.'),
           linger: duration.prefault('100ms').describe('How long a commit waits for more records before it is written anyway.'),
-          maxInFlight: wholeNumber(1, 64).prefault(1).describe('Commits written at once, each on its own database connection; file and stdout sinks append one at a time anyway.'),
+          maxInFlight: wholeNumber(1, 64).prefault(1).describe('Commits written at once by the null sink; the file and stdout sinks append one at a time, and the postgres sink takes its own sink.batch.maxInFlight.'),
         })
         .prefault({})
         .describe('How the records of many workers are combined into one sink commit.'),
