@@ -8,8 +8,8 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { startEmulator } from '../emulator/index.js';
-import { addConfigFlags, ingest } from './ingest.js';
-import { integerIn } from './options.js';
+import { ingest } from './ingest.js';
+import { addConfigFlags, integerIn, stringFlags } from './options.js';
 
 const DEMO_KEY = { accessKeyId: 'demo-access-key-id', accessKeySecret: 'demo-access-key-secret' };
 const PROJECT = 'demo';
@@ -53,11 +53,4 @@ export function demoCommand(): Command {
       await emulator.close();
     }
   });
-}
-
-/** The config flags' values (strings); the demo's own numeric flags are not config keys. */
-function stringFlags(flags: DemoFlags): Record<string, string | undefined> {
-  const values: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(flags)) if (typeof value === 'string') values[name] = value;
-  return values;
 }

@@ -1,12 +1,9 @@
-// What `sluice run` and `sluice demo` share: the config-override flags, and running the
-// ingestion in a terminal (logs on stderr, the progress line when stderr is a TTY) until it
-// ends, writing its summary file, and turning an unclean end into the error main.ts maps to
-// an exit code.
+// What `sluice run` and `sluice demo` share: running the ingestion in a terminal (logs on
+// stderr, the progress line when stderr is a TTY) until it ends, writing its summary file, and
+// turning an unclean end into the error main.ts maps to an exit code.
 
-import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { runIngest } from '../app/ingest.js';
-import { CONFIG_FLAGS } from '../config/flags.js';
 import type { SluiceConfig } from '../config/schema.js';
 import { secretValues } from '../config/secret-values.js';
 import { createLogger } from '../observe/logger.js';
@@ -14,12 +11,6 @@ import { colorAllowed } from '../observe/pretty.js';
 import { ProgressLine } from '../observe/progress.js';
 import { exitCodeForOutcome, ExitCode, OutcomeError } from './exit-codes.js';
 import { runSummary, writeRunSummary, type RunSummary } from './run-summary.js';
-
-/** Adds one flag per overridable config key (CONFIG_FLAGS), except the keys in `skip`. */
-export function addConfigFlags(command: Command, skip: ReadonlySet<string> = new Set()): Command {
-  for (const flag of CONFIG_FLAGS) if (!skip.has(flag.key)) command.option(flag.flags, flag.description);
-  return command;
-}
 
 /** Runs the ingestion to its end and writes its summary (`--summary`); resolves on a clean end, else throws an OutcomeError. */
 export async function ingest(config: SluiceConfig): Promise<void> {
