@@ -3,32 +3,18 @@
 // with the documented code once --drain-timeout has passed, and a second signal ends it at
 // once; either way the group's checkpoints cover nothing, since nothing reached the sink.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
-import { exitWithin, type CliProcess } from '../helpers/cli.js';
+import { exitWithin } from '../helpers/cli.js';
 import { RunRig } from '../helpers/run-rig.js';
-import { StuckSink } from '../helpers/stuck-sink.js';
+import { stuckRun } from '../helpers/stuck-sink.js';
 
 let rig: RunRig;
-const sinks: StuckSink[] = [];
 
 beforeAll(async () => {
   rig = await RunRig.start({ generate: 20_000 });
 });
 afterAll(() => rig.close());
-afterEach(() => {
-  for (const sink of sinks.splice(0)) sink.close();
-});
-
-/** Starts a run into a sink that never finishes a commit; resolves once the first commit has begun writing. */
-async function stuckRun(group: string, drainTimeout: string): Promise<CliProcess> {
-  const sink = new StuckSink(rig.path(`${group}.fifo`));
-  sinks.push(sink);
-  const config = rig.writeConfig({ source: { consumerGroup: group }, sink: { path: sink.path }, pipeline: { drainTimeout } }, `${group}.yaml`);
-  const run = rig.run(config);
-  await expect.poll(() => sink.started(), { timeout: 10_000, interval: 20 }).toBe(true);
-  return run;
-}
 
 async function expectNothingCheckpointed(group: string): Promise<void> {
   const begins = await Promise.all([0, 1, 2, 3].map((shard) => rig.client.getCursor(rig.logstore, shard, 'begin')));
@@ -39,7 +25,7 @@ async function expectNothingCheckpointed(group: string): Promise<void> {
 
 describe('sluice run: a drain that cannot finish', () => {
   it(`exits ${ExitCode.Interrupted} once --drain-timeout has passed, checkpointing nothing unwritten`, async () => {
-    const run = await stuckRun('deadline', '2s');
+    const run = await stuckRun(rig, 'deadline', '2s');
     const signalled = performance.now();
     run.child.kill('SIGTERM');
     expect(await exitWithin(run, 2000 + 3000), run.stderr()).toBe(ExitCode.Interrupted);
@@ -49,7 +35,7 @@ describe('sluice run: a drain that cannot finish', () => {
   });
 
   it(`exits ${ExitCode.Interrupted} at once on a second signal`, async () => {
-    const run = await stuckRun('second-signal', '30s');
+    const run = await stuckRun(rig, 'second-signal', '30s');
     run.child.kill('SIGTERM');
     await run.waitForLog((line) => /drain/i.test(line.msg ?? ''));
     run.child.kill('SIGTERM');

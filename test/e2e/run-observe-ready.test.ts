@@ -4,34 +4,26 @@
 // drains), so "before the process exits" is a window the test controls.
 
 import { createServer, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { endpointOf, get, scrape, total } from '../helpers/admin-endpoint.js';
 import { exitWithin, type LogLine } from '../helpers/cli.js';
 import { RunRig } from '../helpers/run-rig.js';
-import { StuckSink } from '../helpers/stuck-sink.js';
+import { stuckRun } from '../helpers/stuck-sink.js';
 
 let rig: RunRig;
-const sinks: StuckSink[] = [];
 
 beforeAll(async () => {
   rig = await RunRig.start({ generate: 20_000 });
 });
 afterAll(() => rig.close());
-afterEach(() => {
-  for (const sink of sinks.splice(0)) sink.close();
-});
 
 const says = (pattern: RegExp) => (line: LogLine) => pattern.test(line.msg ?? '');
 
 describe('sluice run --listen: /readyz', () => {
   it('answers 503 "draining" from SIGTERM on while the drain waits, with /healthz and /metrics still served, until the process exits', { timeout: 30_000 }, async () => {
-    const sink = new StuckSink(rig.path('held.fifo'));
-    sinks.push(sink);
-    const config = rig.writeConfig({ source: { consumerGroup: 'held' }, sink: { path: sink.path }, pipeline: { drainTimeout: '30s' } }, 'held.yaml');
-    const run = rig.run(config, ['--listen', '127.0.0.1:0']);
+    const run = await stuckRun(rig, 'held', '30s', ['--listen', '127.0.0.1:0']);
     const url = await endpointOf(run);
-    await expect.poll(() => sink.started(), { timeout: 10_000, interval: 20 }).toBe(true);
     expect(await get(url, '/readyz')).toEqual({ status: 200, body: '{"ready":true}\n' });
 
     run.child.kill('SIGTERM');

@@ -5,6 +5,9 @@
 
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { expect, onTestFinished } from 'vitest';
+import type { CliProcess } from './cli.js';
+import type { RunRig } from './run-rig.js';
 
 export class StuckSink {
   readonly path: string;
@@ -30,4 +33,17 @@ export class StuckSink {
   close(): void {
     closeSync(this.#fd);
   }
+}
+
+/**
+ * Starts `sluice run` (with `flags`) in consumer group `group` into a StuckSink, closed when the
+ * test finishes; resolves once the first commit has begun writing, so the drain cannot finish.
+ */
+export async function stuckRun(rig: RunRig, group: string, drainTimeout: string, flags: readonly string[] = []): Promise<CliProcess> {
+  const sink = new StuckSink(rig.path(`${group}.fifo`));
+  onTestFinished(() => sink.close());
+  const config = rig.writeConfig({ source: { consumerGroup: group }, sink: { path: sink.path }, pipeline: { drainTimeout } }, `${group}.yaml`);
+  const run = rig.run(config, flags);
+  await expect.poll(() => sink.started(), { timeout: 10_000, interval: 20 }).toBe(true);
+  return run;
 }
