@@ -112,3 +112,13 @@ export function setKey(config: Record<string, unknown>, key: string, value: unkn
   for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Record<string, unknown>;
   section[path[path.length - 1]!] = value;
 }
+
+/** The value at `path` of a config (or a partial one), undefined where a section on the way is missing. */
+export function valueAt(config: unknown, path: readonly PropertyKey[]): unknown {
+  let node = config;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
+}

@@ -5,7 +5,7 @@
 
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-error.js';
-import { flagForKey } from './flags.js';
+import { flagForKey, valueAt } from './flags.js';
 import { documentedKey, documentedKeys } from './schema-doc.js';
 import { shownValue } from './units.js';
 
@@ -112,15 +112,6 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let node = input;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
 }
 
 /** What a secret's value is, without the value: `text`, `a number`, ... */

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { POSTGRES_URL } from '../sinks/postgres/config.js';
 import { maskedUrl } from '../sinks/postgres/connection-target.js';
 import { maskedAccessKeyId } from '../sls/signing/credentials.js';
+import { setKey, valueAt } from './flags.js';
 import { formatPosition, type StartPosition, type StopPosition } from './positions.js';
 import type { SluiceConfig } from './schema.js';
 import { documentedKeys, type DocumentedKey } from './schema-doc.js';
@@ -22,9 +23,8 @@ export function printedConfig(config: SluiceConfig): string {
   const sinkType = config.sink.type;
   for (const entry of documentedKeys()) {
     if (entry.variant !== undefined && entry.variant !== sinkType) continue;
-    const path = entry.key.split('.');
-    const value = valueAt(config, path);
-    if (value !== undefined) place(printed, path, shown(entry, value));
+    const value = valueAt(config, entry.key.split('.'));
+    if (value !== undefined) setKey(printed, entry.key, shown(entry, value));
   }
   return stringify(printed, { lineWidth: 0 });
 }
@@ -47,19 +47,4 @@ function shown(entry: DocumentedKey, value: unknown): unknown {
     default:
       return value;
   }
-}
-
-function valueAt(config: unknown, path: readonly string[]): unknown {
-  let node = config;
-  for (const name of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Mapping)[name];
-  }
-  return node;
-}
-
-function place(target: Mapping, path: readonly string[], value: unknown): void {
-  let section = target;
-  for (const name of path.slice(0, -1)) section = (section[name] ??= {}) as Mapping;
-  section[path[path.length - 1]!] = value;
 }
