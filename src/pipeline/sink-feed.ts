@@ -7,7 +7,7 @@
 // carries the chunks of many workers in one write.
 
 import type { Logger } from 'pino';
-import type { RequestParserOptions } from '../parse/request-parser.js';
+import type { RequestParser, RequestParserOptions } from '../parse/request-parser.js';
 import { createRequestParser } from '../parse/request-parser.js';
 import type { RequestRecord } from '../parse/request-record.js';
 import { encodeNdjson } from '../sinks/ndjson.js';
@@ -54,13 +54,16 @@ export function sinkFeed(sink: SinkTarget, options: FeedOptions): SinkFeed<unkno
   return sink.input === 'ndjson' ? ndjsonFeed(sink, options) : recordFeed(sink, options.parse);
 }
 
+/** A batch parsed into records the reference way, each chunk's records made into the sink's items by `toItems`. */
+function fedByParsing<Item>(batch: PulledBatch, parser: RequestParser, chunkRecords: number, toItems: (records: RequestRecord[]) => readonly Item[]): FedBatch<Item> {
+  const { logs, chunks, dead } = parseBatch(batch, parser, chunkRecords);
+  return { logs, chunks: chunks.map((records) => ({ items: toItems(records), records: records.length })), dead };
+}
+
 function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: RequestParserOptions): SinkFeed<RequestRecord> {
   const parser = createRequestParser(parse);
   return {
-    read(batch, chunkRecords) {
-      const { logs, chunks, dead } = parseBatch(batch, parser, chunkRecords);
-      return { logs, chunks: chunks.map((items) => ({ items, records: items.length })), dead };
-    },
+    read: (batch, chunkRecords) => fedByParsing(batch, parser, chunkRecords, (records) => records),
     write: (records, signal) => sink.write(records, signal),
     close: () => undefined,
   };
@@ -86,8 +89,7 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
       return fed(transcoder.transcode(batch, chunkRecords));
     } catch (error) {
       log.error({ err: error, shard: batch.shard, cursor: batch.cursor }, 'the NDJSON transcoder failed on a batch; writing it by parsing each log instead');
-      const { logs, chunks, dead } = parseBatch(batch, parser, chunkRecords);
-      return { logs, chunks: chunks.map((records) => ({ items: [encodeNdjson(records)], records: records.length })), dead };
+      return fedByParsing(batch, parser, chunkRecords, (records) => [encodeNdjson(records)]);
     }
   };
   return {
