@@ -5,22 +5,20 @@
 
 import pg from 'pg';
 import type { PostgresSinkConfig } from './config.js';
-import { describeTarget } from './connection-target.js';
+import { connectionOptions, describeTarget } from './connection-target.js';
 import { postgresError } from './errors.js';
-import { tableLayout } from './table-layout.js';
-import { prepareTable, qualifiedName } from './table-setup.js';
+import { prepareTable, qualifiedName, tableSpec } from './table-setup.js';
 
 /** Resolves with what was found; `fields` is parse.fields, which decides the columns of a created table. */
 export async function checkPostgres(config: Omit<PostgresSinkConfig, 'type'>, fields: 'all' | readonly string[]): Promise<string> {
   const target = describeTarget(config.url);
   const table = qualifiedName(config);
-  const client = new pg.Client({ connectionString: config.url?.trim(), connectionTimeoutMillis: config.connectTimeout, fallback_application_name: 'sluice' });
+  const client = new pg.Client(connectionOptions(config));
   // A connection that breaks emits 'error' besides failing the query in flight; the query's error is the one reported.
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const layout = tableLayout({ fields, columns: config.columns });
-    const prepared = await prepareTable(client, { schema: config.schema, table: config.table, layout, dedupe: config.dedupe }, { dryRun: true });
+    const prepared = await prepareTable(client, tableSpec(config, fields), { dryRun: true });
     const dedupe = config.dedupe ? ' with its dedupe key' : '';
     return prepared.created
       ? `${target}: table ${table} does not exist; the first run creates it${dedupe} (tried in a transaction that was rolled back)`

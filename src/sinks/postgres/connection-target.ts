@@ -1,12 +1,23 @@
-// How logs and error messages name the database: the connection URL with its password
-// masked, or, without a URL, what the PG* environment variables point at. Nothing printed by
-// the sink may carry the password, so every message goes through here.
+// Where the sink connects, and how logs and error messages name the database: the connection
+// URL with its password masked, or, without a URL, what the PG* environment variables point at.
+// Nothing printed by the sink may carry the password, so every message goes through here.
 
-import { POSTGRES_URL } from './config.js';
+import type { ClientConfig } from 'pg';
+import { POSTGRES_URL, type PostgresSinkConfig } from './config.js';
 
 const MASK = '***';
 /** Query parameters that `pg` reads as secrets. */
 const SECRET_PARAMETERS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
+
+/** How the sink and `sluice validate` connect: the URL, else the PG* variables, as `pg` reads them. */
+export function connectionOptions(config: Pick<PostgresSinkConfig, 'url' | 'connectTimeout'>): ClientConfig {
+  return {
+    connectionString: config.url?.trim(),
+    connectionTimeoutMillis: config.connectTimeout,
+    // What pg_stat_activity shows, unless the URL or PGAPPNAME names the session otherwise.
+    fallback_application_name: 'sluice',
+  };
+}
 
 /** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`; the rest is kept as written. */
 export function maskedUrl(url: string): string {

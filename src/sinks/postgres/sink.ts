@@ -10,12 +10,11 @@ import { abortedError, closedError, notOpenError } from '../lifecycle-errors.js'
 import { REJECTED_DATA, SinkError } from '../sink-error.js';
 import type { RecordSink, SinkHealth } from '../sink.js';
 import type { PostgresSinkConfig } from './config.js';
-import { describeTarget } from './connection-target.js';
+import { connectionOptions, describeTarget } from './connection-target.js';
 import { commitBatch, commitStatements, rollback, type CommitStatements } from './copy-commit.js';
 import { CopyTextEncoder, type Origin } from './copy-text.js';
 import { postgresError, stalledError, type ErrorScene } from './errors.js';
-import { prepareTable, qualifiedName, type PreparedTable } from './table-setup.js';
-import { tableLayout } from './table-layout.js';
+import { prepareTable, qualifiedName, tableSpec, type PreparedTable } from './table-setup.js';
 
 export interface PostgresSinkOptions {
   config: Omit<PostgresSinkConfig, 'type'>;
@@ -131,10 +130,10 @@ export class PostgresSink implements RecordSink {
   /** Creates the table or matches the existing one, on a connection of its own. */
   async #prepare(pool: Pool): Promise<PreparedTable> {
     const { config, fields } = this.#options;
-    const layout = tableLayout({ fields, columns: config.columns });
+    const spec = tableSpec(config, fields);
     const client = await this.#checkout(pool, 'open');
     try {
-      const prepared = await prepareTable(client, { schema: config.schema, table: config.table, layout, dedupe: config.dedupe });
+      const prepared = await prepareTable(client, spec);
       client.release();
       return prepared;
     } catch (error) {
@@ -146,12 +145,9 @@ export class PostgresSink implements RecordSink {
   #createPool(): Pool {
     const { config, log } = this.#options;
     const pool = new pg.Pool({
-      connectionString: config.url?.trim(),
+      ...connectionOptions(config),
       // One connection per commit in flight: the batcher writes at most this many at once.
       max: config.batch.maxInFlight,
-      connectionTimeoutMillis: config.connectTimeout,
-      // What pg_stat_activity shows, unless the URL or PGAPPNAME names the session otherwise.
-      fallback_application_name: 'sluice',
       keepAlive: true,
     });
     // An idle connection that fails (the server restarted) is dropped by the pool; without a

@@ -8,7 +8,8 @@
 import { escapeIdentifier, escapeLiteral, type ClientBase } from 'pg';
 import { SinkError } from '../sink-error.js';
 import { encodingOf, matchTable, type PlannedColumn, type TableColumn, type TableMatch } from './existing-table.js';
-import { CREATED_TYPE, DEDUPE_KEYS, type LayoutColumn } from './table-layout.js';
+import type { PostgresSinkConfig } from './config.js';
+import { CREATED_TYPE, DEDUPE_KEYS, tableLayout, type LayoutColumn } from './table-layout.js';
 
 export interface TableSpec {
   schema: string;
@@ -20,6 +21,11 @@ export interface TableSpec {
 export interface PreparedTable extends TableMatch {
   /** Whether open() created the table. */
   created: boolean;
+}
+
+/** The table `config` writes to, with the columns that `fields` (parse.fields) and its renames give it. */
+export function tableSpec(config: Pick<PostgresSinkConfig, 'schema' | 'table' | 'columns' | 'dedupe'>, fields: 'all' | readonly string[]): TableSpec {
+  return { schema: config.schema, table: config.table, layout: tableLayout({ fields, columns: config.columns }), dedupe: config.dedupe };
 }
 
 /** `"schema"."table"`, quoted for SQL (and for messages, which then name it exactly). */
