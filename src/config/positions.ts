@@ -66,7 +66,12 @@ function position<W>(words: Readonly<Record<string, W>>) {
 /** A parsed position as it is written in a config file: `begin`, `end`, an ISO 8601 time, or null. */
 export function formatPosition(position: StartPosition | StopPosition | null): string | null {
   if (position === null) return null;
-  return position.kind === 'time' ? new Date(position.unixSeconds * 1000).toISOString().replace('.000Z', 'Z') : position.kind;
+  return position.kind === 'time' ? isoTime(position.unixSeconds) : position.kind;
+}
+
+/** `2024-05-01T08:00:00Z`: a log time in UTC, without the milliseconds it never has. */
+export function isoTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** `begin`, `end` or an ISO 8601 time. */

@@ -12,7 +12,7 @@ import { resolveEndpoint } from '../sls/http/endpoint.js';
 import { SlsError } from '../sls/errors.js';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN } from '../sls/signing/credentials.js';
 import { sinkConfigSchema } from '../sinks/registry.js';
-import { startPosition, stopPosition } from './positions.js';
+import { isoTime, startPosition, stopPosition } from './positions.js';
 import { boolean, duration, formatDuration, size, wholeNumber } from './units.js';
 
 // Besides `description`, three metadata keys (read by schema-doc.ts): `shownDefault`, the
@@ -203,7 +203,3 @@ export const configSchema = z.strictObject({
 });
 
 export type SluiceConfig = z.output<typeof configSchema>;
-
-function isoTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
