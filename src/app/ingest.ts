@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/schema.js';
+import { secretValues } from '../config/secret-values.js';
 import { formatDuration } from '../config/units.js';
 import { ActorGroup, type Finish } from '../lifecycle/actor-group.js';
 import { drain, type DrainResult } from '../lifecycle/drain.js';
@@ -22,7 +23,7 @@ import type { Sink } from '../sinks/sink.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { RunEndpoint } from './run-endpoint.js';
-import { logStart, logSummary } from './run-log.js';
+import { logStart, logSummary, maskedError } from './run-log.js';
 import { holdingJobLock, jobLockPath } from './job-lock.js';
 import type { RunOutcome, RunStats } from './run-outcome.js';
 
@@ -80,6 +81,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const log = options.log ?? createLogger({ level: config.log.level });
   const now = options.now ?? (() => performance.now());
   const timers = options.timers ?? realTimers;
+  const secrets = secretValues(config);
   const started = now();
   const startedAt = new Date();
   const { endpoint, project, logstore, consumerGroup, consumer } = config.source;
@@ -87,7 +89,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const lock = jobLockPath(config.run.lock, job);
   const ended = await holdingJobLock(lock, job, log, () => {
     logStart(config, log, lock);
-    return runParts(compose(config, log), { ...options, log, timers, started, now });
+    return runParts(compose(config, log), { ...options, log, timers, started, now, secrets });
   }).catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }));
   const { reason, error, ...counters } = ended;
   const durationMs = Math.round(now() - started);
@@ -95,7 +97,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const endedAt = new Date(startedAt.getTime() + durationMs);
   const stats: RunStats = { ...counters, durationMs, startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString() };
   const result: RunOutcome = { reason, ...(error === undefined ? {} : { error }), stats };
-  logSummary(result, log);
+  logSummary(result, log, secrets);
   return result;
 }
 
@@ -167,7 +169,7 @@ async function openOutputs({ sink, deadLetter, endpoint }: Parts): Promise<void>
 }
 
 type RunContext = Required<Pick<IngestOptions, 'config' | 'log' | 'timers' | 'now'>> &
-  Pick<IngestOptions, 'signals' | 'onProgress'> & { started: number };
+  Pick<IngestOptions, 'signals' | 'onProgress'> & { started: number; secrets: readonly string[] };
 
 async function runOpened(parts: Parts, stop: StopSignals, context: RunContext): Promise<Omit<RunOutcome, 'stats'>> {
   const { log, timers } = context;
@@ -182,7 +184,7 @@ async function runOpened(parts: Parts, stop: StopSignals, context: RunContext): 
     const failed = first.ok ? undefined : first.error;
     // A failure or the max runtime ends the run on its own; the deadline keeps its drain from hanging.
     if (!first.ok || first.value === 'max-runtime') stop.armDeadline();
-    if (failed !== undefined) log.error({ err: failed, in: first.actor }, 'the run failed: draining what can still be written');
+    if (failed !== undefined) log.error({ err: maskedError(failed, context.secrets), in: first.actor }, 'the run failed: draining what can still be written');
     const drained = await drain(
       { source: parts.source, pipeline: parts.pipeline, outputs: [parts.sink, parts.deadLetter], server: parts.endpoint },
       { hurry: stop.hurry, abandon: first.actor === 'pipeline', pending: () => pendingOf(parts), timers, log },

@@ -1,10 +1,12 @@
 // The two log lines that frame a run: what it reads and where it writes (never a key), and
 // how it ended with its counts and where each shard's checkpoint was left. An operator
-// reading only these two lines knows what happened.
+// reading only these two lines knows what happened. The error that ended a run is logged with
+// every secret of the config masked: a library may have put a credential in its message.
 
 import type { Logger } from 'pino';
 import type { StartPosition, StopPosition } from '../config/positions.js';
 import type { SluiceConfig } from '../config/schema.js';
+import { maskSecrets } from '../config/secret-values.js';
 import type { RunOutcome } from './run-outcome.js';
 
 function position(value: StartPosition | StopPosition | null): string | null {
@@ -60,12 +62,29 @@ export function summaryFields({ reason, stats }: RunOutcome) {
   };
 }
 
-/** Logs how the run ended: records and bytes written, dead letters, duration and rate, each shard's checkpoint. */
-export function logSummary(outcome: RunOutcome, log: Logger): void {
+/** Logs how the run ended: records and bytes written, dead letters, duration and rate, each shard's checkpoint; `secrets` masked in its error. */
+export function logSummary(outcome: RunOutcome, log: Logger, secrets: readonly string[]): void {
   const { stats } = outcome;
-  const fields = { ...summaryFields(outcome), ...(outcome.error === undefined ? {} : { err: outcome.error }) };
+  const fields = { ...summaryFields(outcome), ...(outcome.error === undefined ? {} : { err: maskedError(outcome.error, secrets) }) };
   const text = `${ENDINGS[outcome.reason]}: ${stats.ackedRecords} records written, ${stats.deadLetteredRecords} dead-lettered, in ${(stats.durationMs / 1000).toFixed(1)} s`;
   if (outcome.reason === 'end' || outcome.reason === 'drained' || outcome.reason === 'max-runtime') log.info(fields, text);
   else if (outcome.reason === 'fatal') log.error(fields, text);
   else log.warn(fields, text);
+}
+
+/**
+ * A copy of `error` for a log line: the same class and fields (so the logger names its type and
+ * code as before), its causes copied alike, every string with `secrets` masked.
+ */
+export function maskedError(error: unknown, secrets: readonly string[]): unknown {
+  if (typeof error === 'string') return maskSecrets(error, secrets);
+  if (!(error instanceof Error) || secrets.length === 0) return error;
+  const copy: unknown = Object.create(Object.getPrototypeOf(error) as object | null);
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const value: unknown = Reflect.get(error, key);
+    const { enumerable } = Object.getOwnPropertyDescriptor(error, key) ?? {};
+    const masked = typeof value === 'string' || value instanceof Error ? maskedError(value, secrets) : value;
+    Object.defineProperty(copy, key, { value: masked, enumerable, writable: true, configurable: true });
+  }
+  return copy;
 }

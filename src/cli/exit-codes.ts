@@ -5,6 +5,7 @@
 import { LockHeldError } from '../app/job-lock.js';
 import type { RunOutcome } from '../app/run-outcome.js';
 import { ConfigError } from '../config/config-error.js';
+import { maskSecrets } from '../config/secret-values.js';
 import { ListenError } from '../observe/listen-error.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { SlsError, sameCode } from '../sls/errors.js';
@@ -77,13 +78,16 @@ const CONFIG_CODES = [
   'BadResponse',
 ];
 
-/** A run that did not end cleanly, thrown by `run` and `demo` so that main.ts maps it to its exit code. */
+/**
+ * A run that did not end cleanly, thrown by `run` and `demo` so that main.ts maps it to its exit
+ * code; its message, printed on stderr, has `secrets` masked in a fatal error's message.
+ */
 export class OutcomeError extends Error {
   override readonly name = 'OutcomeError';
   readonly outcome: RunOutcome;
 
-  constructor(outcome: RunOutcome) {
-    super(describeOutcome(outcome), outcome.error === undefined ? undefined : { cause: outcome.error });
+  constructor(outcome: RunOutcome, secrets: readonly string[]) {
+    super(maskSecrets(describeOutcome(outcome), secrets), outcome.error === undefined ? undefined : { cause: outcome.error });
     this.outcome = outcome;
   }
 }

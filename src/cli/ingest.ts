@@ -1,6 +1,6 @@
 // What `sluice run` and `sluice demo` share: running the ingestion in a terminal (logs on
 // stderr, the progress line when stderr is a TTY) until it ends, writing its summary file, and
-// turning an unclean end into the error main.ts maps to an exit code.
+// turning an unclean end into the error main.ts maps to an exit code (secrets masked in both).
 
 import type { Logger } from 'pino';
 import { runIngest } from '../app/ingest.js';
@@ -24,8 +24,9 @@ export async function ingest(config: SluiceConfig): Promise<void> {
   try {
     const outcome = await runIngest({ config, log, ...(progress === undefined ? {} : { onProgress: (snapshot) => progress.update(snapshot) }) });
     const exitCode = exitCodeForOutcome(outcome);
-    if (config.run.summary !== null) await writeSummary(config.run.summary, runSummary(outcome, exitCode, secretValues(config)), log);
-    if (exitCode !== ExitCode.Ok) throw new OutcomeError(outcome);
+    const secrets = secretValues(config);
+    if (config.run.summary !== null) await writeSummary(config.run.summary, runSummary(outcome, exitCode, secrets), log);
+    if (exitCode !== ExitCode.Ok) throw new OutcomeError(outcome, secrets);
   } finally {
     progress?.clear();
   }

@@ -56,14 +56,19 @@ describe('exitCodeForOutcome', () => {
   ])('%s', (_what, ended, code) => {
     expect(exitCodeForOutcome(ended)).toBe(code);
     // What main.ts sees when `run` throws the outcome: the same code.
-    expect(exitCodeFor(new OutcomeError(ended))).toBe(code);
+    expect(exitCodeFor(new OutcomeError(ended, []))).toBe(code);
   });
 
   it('says, for an interrupted run, that the next run resumes; for a fatal one, what failed', () => {
-    expect(new OutcomeError(outcome('drain-timeout')).message).toMatch(/drain deadline.*next run resumes/);
-    expect(new OutcomeError(outcome('max-runtime')).message).toMatch(/--max-runtime reached: drained cleanly.*left for the next run/);
-    expect(new OutcomeError(outcome('fatal', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full writing x' }))).message).toBe(
+    expect(new OutcomeError(outcome('drain-timeout'), []).message).toMatch(/drain deadline.*next run resumes/);
+    expect(new OutcomeError(outcome('max-runtime'), []).message).toMatch(/--max-runtime reached: drained cleanly.*left for the next run/);
+    expect(new OutcomeError(outcome('fatal', new SinkError({ code: 'DiskFull', retryable: true, message: 'disk full writing x' })), []).message).toBe(
       'disk full writing x',
     );
+  });
+
+  it("masks the secrets in a fatal error's message, which main.ts prints on stderr", () => {
+    const error = new SinkError({ code: 'PermissionDenied', retryable: false, message: 'refused for user LTAIkey with s3cret-pw at db' });
+    expect(new OutcomeError(outcome('fatal', error), ['s3cret-pw', 'LTAIkey']).message).toBe('refused for user [redacted] with [redacted] at db');
   });
 });
