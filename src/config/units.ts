@@ -8,15 +8,17 @@
 import { z } from 'zod';
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const SIZE_UNITS: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1000,
-  mb: 1000 ** 2,
-  gb: 1000 ** 3,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-};
+/** Size units as a size is written back, largest first; read in any case (`16mib`). */
+const SIZE_NAMES: readonly (readonly [name: string, bytes: number])[] = [
+  ['GiB', 1024 ** 3],
+  ['GB', 1000 ** 3],
+  ['MiB', 1024 ** 2],
+  ['MB', 1000 ** 2],
+  ['KiB', 1024],
+  ['kB', 1000],
+  ['B', 1],
+];
+const SIZE_UNITS: Readonly<Record<string, number>> = Object.fromEntries(SIZE_NAMES.map(([name, bytes]) => [name.toLowerCase(), bytes]));
 const QUANTITY = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
 const WHOLE_NUMBER = /^\s*-?\d+\s*$/;
 const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false };
@@ -84,16 +86,6 @@ export const boolean = written(z.boolean(), 'true or false', (value) =>
 export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
-
-/** Units a size is written back in, largest first. */
-const SIZE_NAMES: readonly (readonly [name: string, bytes: number])[] = [
-  ['GiB', 1024 ** 3],
-  ['GB', 1000 ** 3],
-  ['MiB', 1024 ** 2],
-  ['MB', 1000 ** 2],
-  ['KiB', 1024],
-  ['kB', 1000],
-];
 
 /** A size as people write it, in the largest unit that holds it exactly: `16MiB`, `1MB`, `1500B`. */
 export function formatSize(bytes: number): string {
