@@ -17,6 +17,7 @@ import { expectExactlyOnce } from '../helpers/delivery.js';
 import { ManualTimers } from '../unit/lifecycle/manual-timers.js';
 import { readSink, requestIds, waitForSinkLines } from '../helpers/sink-file.js';
 import { storedRequestIds } from '../helpers/sls-readback.js';
+import { StuckSink } from '../helpers/stuck-sink.js';
 
 const KEY = { accessKeyId: 'app-id', accessKeySecret: 'app-secret' };
 const log = pino({ level: 'silent' });
@@ -137,6 +138,40 @@ describe('runIngest', () => {
     const second = await runIngest({ config: { ...limited, source: { ...limited.source, until: { kind: 'end' } } }, signals: new EventEmitter(), log });
     expect(second.reason, String(second.error)).toBe('end');
     expectExactlyOnce(requestIds(readSink(output)), await storedRequestIds(client, emulator.logstore));
+  });
+
+  it('ends "drain-timeout" when run.maxRuntime passes and the drain then outlasts pipeline.drainTimeout, checkpointing nothing unwritten', async () => {
+    const timers = new ManualTimers();
+    const sink = new StuckSink(join(dir, 'max-runtime-stuck.fifo'));
+    const hour = 3_600_000;
+    const drainTimeout = 10_000;
+    const base = config('max-runtime-stuck');
+    const limited = { ...base, sink: { type: 'file' as const, path: sink.path }, run: { maxRuntime: hour, summary: null, lock: 'off' } };
+    expect(limited.pipeline.drainTimeout).toBe(drainTimeout);
+    try {
+      let ended = false;
+      const running = runIngest({ config: limited, signals: new EventEmitter(), log, timers }).finally(() => (ended = true));
+      await expect.poll(() => sink.started(), { timeout: 10_000, interval: 20 }).toBe(true);
+      timers.advance(hour);
+      // Only the max runtime arms the deadline (no signal came): the drain, which cannot finish, ends when it passes.
+      await vi.waitFor(
+        () => {
+          timers.advance(drainTimeout);
+          expect(ended).toBe(true);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const outcome = await running;
+      expect(outcome.reason, String(outcome.error)).toBe('drain-timeout');
+      expect(outcome.stats.ackedRecords).toBe(0);
+      expect(outcome.stats.inFlightRecords).toBeGreaterThan(0);
+      const begins = await Promise.all([0, 1, 2].map((shard) => client.getCursor(emulator.logstore, shard, 'begin')));
+      for (const { shard, checkpoint } of await client.getCheckpoints(emulator.logstore, 'max-runtime-stuck')) {
+        expect(['', begins[shard]], `shard ${shard}`).toContain(checkpoint);
+      }
+    } finally {
+      sink.close();
+    }
   });
 
   it('reports progress while it runs', async () => {
