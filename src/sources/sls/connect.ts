@@ -3,17 +3,22 @@
 // the operator commands that talk to the same logstore (shards, checkpoints, validate).
 
 import { SlsClient } from '../../sls/client.js';
-import { resolveCredentials } from '../../sls/signing/credentials.js';
+import { resolveCredentials, type Credentials } from '../../sls/signing/credentials.js';
 import type { SlsSourceConfig } from './index.js';
 
 /** A client for `source`; throws an SlsError (MissingCredentials, MissingRegion, ...) when it cannot be built. */
 export function slsClientFor(source: SlsSourceConfig): SlsClient {
-  const { accessKeyId, accessKeySecret, securityToken } = source;
   return new SlsClient({
     endpoint: source.endpoint,
     project: source.project,
-    credentials: resolveCredentials({ accessKeyId, accessKeySecret, securityToken }),
+    credentials: sourceCredentials(source),
     signatureVersion: source.signatureVersion,
     region: source.region,
   });
+}
+
+/** The access key `source` signs with: its own, or the environment's; throws MissingCredentials when neither is complete. */
+export function sourceCredentials(source: SlsSourceConfig): Credentials {
+  const { accessKeyId, accessKeySecret, securityToken } = source;
+  return resolveCredentials({ accessKeyId, accessKeySecret, securityToken });
 }

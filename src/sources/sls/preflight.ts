@@ -7,7 +7,8 @@
 import type { SlsClient } from '../../sls/client.js';
 import { SlsError, sameCode } from '../../sls/errors.js';
 import { resolveEndpoint } from '../../sls/http/endpoint.js';
-import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, maskedAccessKeyId, resolveCredentials } from '../../sls/signing/credentials.js';
+import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, maskedAccessKeyId } from '../../sls/signing/credentials.js';
+import { sourceCredentials } from './connect.js';
 import type { SlsSourceConfig } from './index.js';
 
 /** Lists the logstore's shards: resolves with what SLS said, rejects with an explained SlsError. */
@@ -17,7 +18,7 @@ export async function checkLogstore(client: SlsClient, source: SlsSourceConfig):
     const readwrite = shards.filter((shard) => shard.status === 'readwrite').length;
     return (
       `${source.endpoint}: project ${source.project}, logstore ${source.logstore} with ${shards.length} shards ` +
-      `(${readwrite} readwrite); access key ${maskedAccessKeyId(accessKeyId(source))} accepted`
+      `(${readwrite} readwrite); access key ${maskedAccessKeyId(sourceCredentials(source).accessKeyId)} accepted`
     );
   } catch (error) {
     throw explained(error, source);
@@ -46,7 +47,7 @@ function explained(error: unknown, source: SlsSourceConfig): unknown {
   const rewritten = (message: string): SlsError =>
     new SlsError({ code: error.code, ...(error.status === undefined ? {} : { status: error.status }), retryable: error.retryable, message, cause: error });
   const fromConfig = source.accessKeyId !== undefined;
-  const id = `${maskedAccessKeyId(accessKeyId(source))} from ${fromConfig ? 'source.accessKeyId' : `$${ENV_ACCESS_KEY_ID}`}`;
+  const id = `${maskedAccessKeyId(sourceCredentials(source).accessKeyId)} from ${fromConfig ? 'source.accessKeyId' : `$${ENV_ACCESS_KEY_ID}`}`;
   if (sameCode(error.code, 'InvalidAccessKeyId') || sameCode(error.code, 'InvalidAccessKeyId.NotFound')) {
     return rewritten(`SLS does not know the access key id ${id} (${error.code}): check the id, and that the key has not been deleted or disabled`);
   }
@@ -63,10 +64,4 @@ function explained(error: unknown, source: SlsSourceConfig): unknown {
     return rewritten(`cannot reach SLS at ${connectHost}:${port}: check source.endpoint (${source.endpoint}) and the network (DNS, firewalls, proxies). ${error.message}`);
   }
   return error;
-}
-
-/** The access key id a client for `source` signs with (it was built, so there is one). */
-function accessKeyId(source: SlsSourceConfig): string {
-  const { accessKeyId: id, accessKeySecret, securityToken } = source;
-  return resolveCredentials({ accessKeyId: id, accessKeySecret, securityToken }).accessKeyId;
 }
