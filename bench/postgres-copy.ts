@@ -17,8 +17,9 @@ import pino from 'pino';
 import type { RequestRecord } from '../src/parse/request-record.js';
 import { postgresSinkConfig } from '../src/sinks/postgres/config.js';
 import { CopyTextEncoder } from '../src/sinks/postgres/copy-text.js';
+import { encodingOf } from '../src/sinks/postgres/existing-table.js';
 import { PostgresSink } from '../src/sinks/postgres/sink.js';
-import { tableLayout, type LayoutColumn } from '../src/sinks/postgres/table-layout.js';
+import { CREATED_TYPE, tableLayout, type LayoutColumn } from '../src/sinks/postgres/table-layout.js';
 import { benchDatabaseUrl } from './postgres-server.js';
 import { median, type BenchRow } from './report.js';
 import { generatedRecords } from './request-records.js';
@@ -204,7 +205,7 @@ async function sinkRate(url: string, schema: string, dedupe: boolean, records: r
 export async function benchPostgresCopy(url = benchDatabaseUrl()): Promise<BenchRow[]> {
   const records = generatedRecords(RECORDS);
   const columns = tableLayout({ fields: 'all' });
-  const text = new CopyTextEncoder(columns.map((column) => ({ ...column, encoding: column.kind === 'json' ? 'json' : 'text' })), ORIGIN);
+  const text = new CopyTextEncoder(columns.map((column) => ({ ...column, encoding: encodingOf(CREATED_TYPE[column.kind]) })), ORIGIN);
   const binary = new BinaryRows(columns);
   const schema = `sluice_bench_${process.pid}`;
   const client = new pg.Client({ connectionString: url });
