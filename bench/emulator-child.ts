@@ -1,7 +1,8 @@
-// Runs an emulator in its own process for bench/emulator.ts, so the benchmark measures the
-// emulator serving, not the client sharing its event loop. Arguments: logs to generate,
-// shards. Prints one JSON line (url, port, what was generated) once it listens and its
-// responses are compressed ahead; stops on SIGTERM or when its parent closes stdin.
+// Runs an emulator in its own process for the benchmarks (bench/emulator.ts, and the sluice
+// runs of sluice-process.ts), so that they measure the emulator serving, or sluice pulling,
+// not a client sharing the emulator's event loop. Arguments: logs to generate, shards. Prints
+// one JSON line (url, port, what was generated) once it listens and its responses are
+// compressed ahead; stops on SIGTERM or when its parent closes stdin.
 
 import { startEmulator } from '../src/emulator/index.js';
 
