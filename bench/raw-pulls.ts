@@ -5,7 +5,7 @@
 import type { Agent } from 'node:http';
 import { request } from 'node:http';
 
-export interface Answer {
+interface Answer {
   headers: Record<string, string | string[] | undefined>;
   bytes: number;
   body: Buffer;

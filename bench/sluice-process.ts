@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { median } from './report.js';
 
-export const BENCH_KEY = { accessKeyId: 'bench', accessKeySecret: 'bench' };
+const BENCH_KEY = { accessKeyId: 'bench', accessKeySecret: 'bench' };
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** Bytes read at a time when counting a file's lines. */
 const COUNT_PIECE_BYTES = 4 * 1024 * 1024;
