@@ -4,7 +4,7 @@
 
 import { Command } from 'commander';
 import { slsClientFor } from '../sources/sls/connect.js';
-import { readGroupStatus, type ShardStatus } from '../sources/sls/group-status.js';
+import { readGroupStatus, type GroupShardStatus } from '../sources/sls/group-status.js';
 import { addConfigOptions, configFromFlags } from './options.js';
 
 const NONE = '-';
@@ -30,7 +30,7 @@ export function shardsCommand(): Command {
     });
 }
 
-function formatTable(rows: readonly ShardStatus[]): string {
+function formatTable(rows: readonly GroupShardStatus[]): string {
   const header = ['SHARD', 'STATUS', 'BEGIN CURSOR', 'END CURSOR', 'CHECKPOINT', 'CONSUMER', 'LAG GROUPS', 'LAG TIME'];
   const lines = rows.map((shard) => [
     String(shard.shardID),

@@ -10,8 +10,9 @@
 // that has just stopped stays live for up to the group's timeout.
 
 import type { SlsClient } from '../../sls/client.js';
-import { SlsError, sameCode } from '../../sls/errors.js';
+import { SlsError } from '../../sls/errors.js';
 import type { CheckpointInfo } from '../../sls/types.js';
+import { groupCheckpoints } from './group-status.js';
 import type { StartFrom } from './run-bounds.js';
 
 export interface ResetOptions {
@@ -79,7 +80,7 @@ export async function resetCheckpoints(client: SlsClient, options: ResetOptions)
 }
 
 /** The consumers SLS names as holders, each with its shards, by name. */
-export function liveConsumers(checkpoints: readonly CheckpointInfo[]): LiveConsumer[] {
+function liveConsumers(checkpoints: readonly CheckpointInfo[]): LiveConsumer[] {
   const byConsumer = new Map<string, number[]>();
   for (const { consumer, shard } of checkpoints) {
     if (consumer !== '') byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), shard]);
@@ -88,17 +89,14 @@ export function liveConsumers(checkpoints: readonly CheckpointInfo[]): LiveConsu
 }
 
 async function existingCheckpoints(client: SlsClient, logstore: string, group: string): Promise<CheckpointInfo[]> {
-  try {
-    return await client.getCheckpoints(logstore, group);
-  } catch (error) {
-    if (!(error instanceof SlsError && sameCode(error.code, 'ConsumerGroupNotExist'))) throw error;
-    throw new SlsError({
-      code: error.code,
-      status: error.status,
-      message: `consumer group ${group} does not exist in logstore ${logstore}, so it has no checkpoints to reset; check its name (source.consumerGroup, --consumer-group). A first run creates it and starts where source.from says`,
-      cause: error,
-    });
-  }
+  const checkpoints = await groupCheckpoints(client, logstore, group);
+  if (!(checkpoints instanceof SlsError)) return checkpoints;
+  throw new SlsError({
+    code: checkpoints.code,
+    status: checkpoints.status,
+    message: `consumer group ${group} does not exist in logstore ${logstore}, so it has no checkpoints to reset; check its name (source.consumerGroup, --consumer-group). A first run creates it and starts where source.from says`,
+    cause: checkpoints,
+  });
 }
 
 async function shardsToReset(client: SlsClient, logstore: string, only: number | undefined): Promise<number[]> {

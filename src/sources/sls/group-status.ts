@@ -8,7 +8,7 @@ import { decodeCursor } from '../../sls/cursor.js';
 import { SlsError, sameCode } from '../../sls/errors.js';
 import type { CheckpointInfo, ShardInfo } from '../../sls/types.js';
 
-export interface ShardStatus extends ShardInfo {
+export interface GroupShardStatus extends ShardInfo {
   beginCursor: string;
   endCursor: string;
   /** The group's checkpoint: where its next read of the shard starts; null when it has none. */
@@ -24,28 +24,29 @@ export interface ShardStatus extends ShardInfo {
 export interface GroupStatus {
   /** False when the consumer group does not exist (yet): no shard has a checkpoint then. */
   groupExists: boolean;
-  shards: ShardStatus[];
+  shards: GroupShardStatus[];
 }
 
 /** Every shard of `logstore` as `group` sees it. */
 export async function readGroupStatus(client: SlsClient, logstore: string, group: string): Promise<GroupStatus> {
   const [shards, checkpoints] = await Promise.all([client.listShards(logstore), groupCheckpoints(client, logstore, group)]);
-  const byShard = new Map((checkpoints ?? []).map((entry) => [entry.shard, entry]));
+  const groupExists = !(checkpoints instanceof SlsError);
+  const byShard = new Map((groupExists ? checkpoints : []).map((entry) => [entry.shard, entry]));
   const rows = await Promise.all(shards.map((shard) => shardStatus(client, logstore, shard, byShard.get(shard.shardID))));
-  return { groupExists: checkpoints !== undefined, shards: rows };
+  return { groupExists, shards: rows };
 }
 
-/** The group's checkpoints; undefined when the group does not exist. */
-async function groupCheckpoints(client: SlsClient, logstore: string, group: string): Promise<CheckpointInfo[] | undefined> {
+/** The group's checkpoints; when the group does not exist, SLS's ConsumerGroupNotExist error (returned, for the caller to judge). */
+export async function groupCheckpoints(client: SlsClient, logstore: string, group: string): Promise<CheckpointInfo[] | SlsError> {
   try {
     return await client.getCheckpoints(logstore, group);
   } catch (error) {
-    if (error instanceof SlsError && sameCode(error.code, 'ConsumerGroupNotExist')) return undefined;
+    if (error instanceof SlsError && sameCode(error.code, 'ConsumerGroupNotExist')) return error;
     throw error;
   }
 }
 
-async function shardStatus(client: SlsClient, logstore: string, shard: ShardInfo, entry: CheckpointInfo | undefined): Promise<ShardStatus> {
+async function shardStatus(client: SlsClient, logstore: string, shard: ShardInfo, entry: CheckpointInfo | undefined): Promise<GroupShardStatus> {
   const [beginCursor, endCursor] = await Promise.all([client.getCursor(logstore, shard.shardID, 'begin'), client.getCursor(logstore, shard.shardID, 'end')]);
   const checkpoint = entry === undefined || entry.checkpoint === '' ? null : entry.checkpoint;
   const consumer = entry === undefined || entry.consumer === '' ? null : entry.consumer;
@@ -59,7 +60,7 @@ async function lagOf(
   shard: number,
   checkpoint: string,
   end: string,
-): Promise<Pick<ShardStatus, 'lagLogGroups' | 'lagSeconds'>> {
+): Promise<Pick<GroupShardStatus, 'lagLogGroups' | 'lagSeconds'>> {
   const lagLogGroups = Number(decodeCursor(end) - decodeCursor(checkpoint));
   if (lagLogGroups <= 0) return { lagLogGroups: 0, lagSeconds: 0 };
   try {
