@@ -22,7 +22,13 @@ export interface Source {
   close(): Promise<void>;
   stats(): SourceStats;
   /** Per held shard that is reading, how many log groups it is behind the shard's end; may ask SLS (the metrics' scrape). */
-  cursorLag(): Promise<Array<{ shard: number; logGroups: number }>>;
+  cursorLag(): Promise<CursorLag[]>;
+}
+
+/** One shard's distance to its end. */
+export interface CursorLag {
+  shard: number;
+  logGroups: number;
 }
 
 /** For the progress line, the logs and the metrics. */

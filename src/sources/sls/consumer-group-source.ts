@@ -28,7 +28,7 @@ import type { BackoffOptions } from '../../pipeline/backoff.js';
 import type { AckView, BatchIntake } from '../../pipeline/pulled-batch.js';
 import type { SlsClient } from '../../sls/client.js';
 import type { CompressType } from '../../sls/types.js';
-import type { Source, SourceEnd, SourceStats } from '../source.js';
+import type { CursorLag, Source, SourceEnd, SourceStats } from '../source.js';
 import { abortable, repeat } from './abortable.js';
 import { Checkpointer, type CommitOutcome } from './checkpointer.js';
 import { EndCursors } from './end-cursors.js';
@@ -209,7 +209,7 @@ export class ConsumerGroupSource implements Source {
     };
   }
 
-  cursorLag(): Promise<Array<{ shard: number; logGroups: number }>> {
+  cursorLag(): Promise<CursorLag[]> {
     return this.#endCursors.distances([...this.#held.values()].map((puller) => puller.progress()));
   }
 

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { SlsClient } from '../../sls/client.js';
 import { decodeCursor } from '../../sls/cursor.js';
+import type { CursorLag } from '../source.js';
 import type { ShardProgress } from './shard-puller.js';
 
 export interface EndCursorsOptions {
@@ -20,12 +21,6 @@ export interface EndCursorsOptions {
   timeoutMs?: number;
   /** Milliseconds clock; default Date.now. */
   now?: () => number;
-}
-
-/** One shard's distance to its end. */
-export interface CursorLag {
-  shard: number;
-  logGroups: number;
 }
 
 export class EndCursors {
