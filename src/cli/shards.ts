@@ -3,6 +3,7 @@
 // and how far the group is behind, so an operator sees what there is to read and who reads it.
 
 import { Command } from 'commander';
+import { formatLag } from '../observe/progress.js';
 import { slsClientFor } from '../sources/sls/connect.js';
 import { readGroupStatus, type GroupShardStatus } from '../sources/sls/group-status.js';
 import { addConfigOptions, configFromFlags } from './options.js';
@@ -40,16 +41,8 @@ function formatTable(rows: readonly GroupShardStatus[]): string {
     shard.checkpoint ?? NONE,
     shard.consumer ?? NONE,
     shard.lagLogGroups === null ? NONE : String(shard.lagLogGroups),
-    shard.lagSeconds === null ? NONE : formatSeconds(shard.lagSeconds),
+    shard.lagSeconds === null ? NONE : formatLag(shard.lagSeconds),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   return [header, ...lines].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
-
-/** `42s`, `5m07s`, `3h02m`. */
-function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const two = (n: number): string => String(n).padStart(2, '0');
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${two(seconds % 60)}s`;
-  return `${Math.floor(seconds / 3600)}h${two(Math.floor(seconds / 60) % 60)}m`;
 }
