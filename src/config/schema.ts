@@ -133,7 +133,7 @@ export const configSchema = z.strictObject({
       queueCapacity: wholeNumber(1).prefault(8000).describe('Records pulled but not yet written; pullers wait for room beyond it.'),
       decodeThreads: wholeNumber(0, 16)
         .prefault(1)
-        .describe('Threads that turn pulled logs into NDJSON for the file, stdout and null sinks, beside the main thread; 0 decodes on the main thread.'),
+        .describe('Threads that turn pulled logs into NDJSON for the file, stdout and null sinks; the main thread decodes a batch itself while each holds two; 0 decodes on the main thread only.'),
       drainTimeout: duration.prefault('25s').describe('On SIGINT/SIGTERM, how long to finish in-flight records before stopping anyway.'),
       batch: z
         .strictObject({

@@ -5,6 +5,10 @@
 // back (bytes, not object graphs: a structured clone of records would cost more than decoding
 // them). A thread that throws hands the body back with the error.
 //
+// A thread holding BATCHES_PER_THREAD batches has enough to stay busy until the next arrives;
+// the pool is then `saturated`, and the caller decodes a further batch itself (on a 2-core
+// machine the main thread would otherwise sit idle while one thread decodes).
+//
 // Threads are unref'd while idle, so an idle pool never keeps the process alive, and ref'd
 // while they hold a batch, so a pending decode always does.
 
@@ -22,6 +26,9 @@ export interface DecodeRequest {
 }
 
 export type DecodeReply = { id: number; decoded: TranscodedBatch } | { id: number; error: string; bytes: Uint8Array };
+
+/** Batches a thread holds (one decoding, one waiting) before it counts as busy enough. */
+export const BATCHES_PER_THREAD = 2;
 
 interface Job {
   batch: PulledBatch;
@@ -79,6 +86,11 @@ export class DecodePool {
   constructor(options: { threads: number; parse: RequestParserOptions; script?: URL }) {
     const script = options.script ?? workerScript();
     this.#threads = Array.from({ length: options.threads }, () => new DecodeThread(script, options.parse));
+  }
+
+  /** Every thread holds BATCHES_PER_THREAD batches: a further one is better decoded by the caller. */
+  get saturated(): boolean {
+    return this.#threads.every((thread) => thread.jobs.size >= BATCHES_PER_THREAD);
   }
 
   /**

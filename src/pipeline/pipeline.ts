@@ -14,6 +14,7 @@ import type { SinkTarget } from '../sinks/sink.js';
 import { SinkError } from '../sinks/sink-error.js';
 import { AckTracker, type BatchAck } from './ack-tracker.js';
 import type { BackoffOptions } from './backoff.js';
+import { BATCHES_PER_THREAD } from './decode-pool.js';
 import type { DeadLetter, DeadLetterEntry, DeadLetterWriter, RefusedRecordEntry } from './dead-letter.js';
 import type { AckView, BatchIntake, PulledBatch } from './pulled-batch.js';
 import { ShardFlows, type ShardFlow } from './shard-flows.js';
@@ -121,7 +122,7 @@ export class Pipeline implements BatchIntake, AckView {
     const { parse, decodeScript, log } = options;
     this.#feed = sinkFeed(options.sink, { parse, decodeThreads, log, ...(decodeScript === undefined ? {} : { decodeScript }) });
     // Enough batches in the threads' hands to keep each busy while the next one arrives.
-    this.#maxDecoding = Math.max(1, 2 * decodeThreads);
+    this.#maxDecoding = Math.max(1, BATCHES_PER_THREAD * decodeThreads);
     this.#log = options.log;
     this.#workers = options.workers;
     this.#capacity = options.queueCapacity;

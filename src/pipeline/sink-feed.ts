@@ -94,7 +94,7 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
   };
   return {
     read(batch, chunkRecords) {
-      if (pool === undefined) return here(batch, chunkRecords);
+      if (pool === undefined || pool.saturated) return here(batch, chunkRecords);
       return pool.decode(batch, chunkRecords).then(fed, (error: unknown) => {
         // A thread that fails is a bug, not bad data. If it handed the bytes back, the batch is
         // decoded here; if it died with them, the batch cannot be acked, and the run must end.

@@ -168,6 +168,25 @@ describe('Pipeline with decode threads', () => {
     await pipeline.drain();
   });
 
+  it('decodes a batch on the main thread, at once, while every thread holds two, with the same lines and the watermark in pull order', async () => {
+    const batches = [pulled(0, 0n, [group('a', 4)]), pulled(0, 1n, [group('b', 3)]), pulled(0, 2n, [group('c', 5, [2])])];
+    // The thread holds the first batch until the second arrives: both stay on it meanwhile.
+    const threads = setup({ decodeThreads: 1, decodeScript: pairingScript });
+    const main = setup({ decodeThreads: 0 });
+    threads.pipeline.accept(copy(batches[0] as PulledBatch));
+    threads.pipeline.accept(copy(batches[1] as PulledBatch));
+    expect(threads.pipeline.stats().acceptedRecords).toBe(0);
+    threads.pipeline.accept(copy(batches[2] as PulledBatch));
+    // Decoded here, synchronously: its records are in the queue before the thread answers.
+    expect(threads.pipeline.stats().acceptedRecords).toBe(5);
+    for (const batch of batches) main.pipeline.accept(copy(batch));
+    await Promise.all([threads.pipeline.drain(), main.pipeline.drain()]);
+    const lines = (written: string[]): string[] => written.join('').split('\n').sort();
+    expect(lines(threads.sink.written)).toEqual(lines(main.sink.written));
+    expect(threads.deadLetter.written).toEqual(main.deadLetter.written);
+    expect(threads.pipeline.watermark(0)).toBe(batches[2]?.nextCursor);
+  });
+
   it('waits for room while as many batches as the threads can hold are decoding', async () => {
     const { pipeline } = setup({ decodeThreads: 1 });
     const controller = new AbortController();
