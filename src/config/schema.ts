@@ -129,7 +129,7 @@ export const configSchema = z.strictObject({
     .describe('How an SLS log becomes a request record.'),
   pipeline: z
     .strictObject({
-      workers: wholeNumber(1, 256).prefault(4).describe('Tasks handing records to the sink at once.'),
+      workers: wholeNumber(1, 256).prefault(16).describe('Tasks handing records to the sink at once.'),
       queueCapacity: wholeNumber(1).prefault(8000).describe('Records pulled but not yet written; pullers wait for room beyond it.'),
       decodeThreads: wholeNumber(0, 16)
         .prefault(1)

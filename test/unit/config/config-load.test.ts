@@ -38,7 +38,7 @@ describe('loadConfig defaults', () => {
         checkpointInterval: 10_000,
       },
       parse: { fields: 'all' },
-      pipeline: { workers: 4, queueCapacity: 8000, decodeThreads: 1, drainTimeout: 25_000, batch: { maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, linger: 100, maxInFlight: 1 } },
+      pipeline: { workers: 16, queueCapacity: 8000, decodeThreads: 1, drainTimeout: 25_000, batch: { maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, linger: 100, maxInFlight: 1 } },
       sink: { type: 'file', path: './data/requests.ndjson' },
       deadLetter: { path: './data/dead-letter.ndjson' },
       run: { maxRuntime: null, summary: null, lock: 'auto' },
