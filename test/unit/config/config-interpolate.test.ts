@@ -23,7 +23,7 @@ describe('${VAR} in config values', () => {
     const file = folder.write('unset.yaml', `${REQUIRED_SOURCE}  consumer: \${HOSTNAME}\npipeline:\n  workers: \${WORKERS}\n`);
     const config = await loadConfig({ file, env: {} });
     expect(config.source.consumer).toBe(hostname());
-    expect(config.pipeline.workers).toBe(4);
+    expect(config.pipeline.workers).toBe(16);
   });
 
   it('keeps an empty value of a set variable (only :- replaces it), and the schema judges it', async () => {
@@ -58,7 +58,7 @@ describe('${VAR} in config values', () => {
     const file = folder.write('inject.yaml', `${REQUIRED_SOURCE}  consumer: \${CONSUMER}\n`);
     const config = await loadConfig({ file, env: { CONSUMER: 'a\npipeline:\n  workers: 200' } });
     expect(config.source.consumer).toBe('a\npipeline:\n  workers: 200');
-    expect(config.pipeline.workers).toBe(4);
+    expect(config.pipeline.workers).toBe(16);
   });
 
   it('drops a list item whose variable is unset', () => {

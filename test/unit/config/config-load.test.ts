@@ -57,7 +57,7 @@ describe('loadConfig defaults', () => {
   it('takes a section whose keys are all commented out for its defaults', async () => {
     const file = folder.write('empty-sections.yaml', `${REQUIRED_SOURCE}pipeline:\n  # workers: 8\nsink:\nlog:\n`);
     const config = await loadConfig({ file, env: {} });
-    expect([config.pipeline.workers, config.sink, config.log.level]).toEqual([4, { type: 'file', path: './data/requests.ndjson' }, 'info']);
+    expect([config.pipeline.workers, config.sink, config.log.level]).toEqual([16, { type: 'file', path: './data/requests.ndjson' }, 'info']);
   });
 
   it('names each missing required key and the flag that can set it', async () => {
