@@ -89,7 +89,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const lock = jobLockPath(config.run.lock, job);
   const ended = await holdingJobLock(lock, job, log, () => {
     logStart(config, log, lock);
-    return runParts(compose(config, log), { ...options, log, timers, started, now, secrets });
+    return compose(config, log).then((parts) => runParts(parts, { ...options, log, timers, started, now, secrets }));
   }).catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }));
   const { reason, error, ...counters } = ended;
   const durationMs = Math.round(now() - started);
@@ -125,8 +125,8 @@ async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
   }
 }
 
-function compose(config: SluiceConfig, log: Logger): Parts {
-  const sink = createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
+async function compose(config: SluiceConfig, log: Logger): Promise<Parts> {
+  const sink = await createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
   const { workers, queueCapacity, decodeThreads } = config.pipeline;
   const batch = commitLimits(config);
