@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The CLI entry point: the only place that turns an outcome into a process exit code.
+// The CLI entry point: the only place that turns an outcome into a process exit code. The
+// command modules only define their commands; each action imports what it runs, so that
+// `--version`, a help or one command loads only its own share of sluice.
 
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';

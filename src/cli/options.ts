@@ -1,10 +1,10 @@
 // Flag parsers, and the config flags that every command reading the job's config takes:
-// `run`, `demo`, `validate`, `shards`, `checkpoints reset` and `config print`. The flags' help
-// texts come from the config schema, and are made only when a help is shown.
+// `run`, `demo`, `validate`, `shards`, `checkpoints reset` and `config print`. Defining them
+// loads nothing of the config: its schema (zod) is loaded when a command reads the config,
+// and the flags' help texts, which come from the schema, when a help is shown.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CONFIG_FLAGS } from '../config/flags.js';
-import { loadConfig } from '../config/load.js';
 import type { SluiceConfig } from '../config/schema.js';
 
 /** A flag that overrides a config key; describeConfigFlags gives it its help text. */
@@ -54,7 +54,8 @@ export async function describeConfigFlags(commands: readonly Command[]): Promise
 }
 
 /** The configuration that `--config` and the config flags among `flags` (commander's opts()) make. */
-export function configFromFlags(flags: Readonly<Record<string, unknown>>): Promise<SluiceConfig> {
+export async function configFromFlags(flags: Readonly<Record<string, unknown>>): Promise<SluiceConfig> {
+  const { loadConfig } = await import('../config/load.js');
   const values = stringFlags(flags);
   const file = values.config;
   return loadConfig({ ...(file === undefined ? {} : { file }), flags: values });
