@@ -14,7 +14,6 @@ import { togglePauseOnSignal } from '../lifecycle/pause-toggle.js';
 import { StopSignals } from '../lifecycle/stop-signals.js';
 import { realTimers, type Cancel, type Timers } from '../lifecycle/timers.js';
 import { createLogger } from '../observe/logger.js';
-import { RunMetrics } from '../observe/metrics.js';
 import type { ProgressSnapshot } from '../observe/progress.js';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
 import { DeadLetterFile } from '../sinks/dead-letter.js';
@@ -22,7 +21,7 @@ import { createSink } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
-import { RunEndpoint } from './run-endpoint.js';
+import type { RunEndpoint } from './run-endpoint.js';
 import { logStart, logSummary, maskedError } from './run-log.js';
 import { holdingJobLock, jobLockPath } from './job-lock.js';
 import type { RunOutcome, RunStats } from './run-outcome.js';
@@ -89,7 +88,7 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const lock = jobLockPath(config.run.lock, job);
   const ended = await holdingJobLock(lock, job, log, () => {
     logStart(config, log, lock);
-    return runParts(compose(config, log), { ...options, log, timers, started, now, secrets });
+    return compose(config, log).then((parts) => runParts(parts, { ...options, log, timers, started, now, secrets }));
   }).catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }));
   const { reason, error, ...counters } = ended;
   const durationMs = Math.round(now() - started);
@@ -125,14 +124,13 @@ async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
   }
 }
 
-function compose(config: SluiceConfig, log: Logger): Parts {
-  const sink = createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
+async function compose(config: SluiceConfig, log: Logger): Promise<Parts> {
+  const sink = await createSink(config.sink, { log, origin: { project: config.source.project, logstore: config.source.logstore }, fields: config.parse.fields });
   const deadLetter = new DeadLetterFile({ path: config.deadLetter.path, log });
   const { workers, queueCapacity, decodeThreads } = config.pipeline;
   const batch = commitLimits(config);
   // The metrics exist before the pipeline, which reports each commit to them.
-  const { listen } = config.observe;
-  const observed = listen === null ? undefined : { listen, metrics: new RunMetrics({ sink: config.sink.type, queueCapacity }) };
+  const observed = await observing(config, log);
   const pipeline = new Pipeline({
     sink,
     deadLetter,
@@ -145,8 +143,24 @@ function compose(config: SluiceConfig, log: Logger): Parts {
     onCommit: observed?.metrics.observeCommit,
   });
   const source = createSource(config.source, { intake: pipeline, acks: pipeline, log });
-  const endpoint = observed === undefined ? undefined : new RunEndpoint({ ...observed, pipeline, source, sink, deadLetter, log });
+  const endpoint = observed?.endpoint({ pipeline, source, sink, deadLetter });
   return { sink, deadLetter, pipeline, source, endpoint };
+}
+
+/**
+ * The run's metrics, and the maker of its endpoint, when observe.listen asks for them. Their
+ * modules load only then: prom-client alone takes a tenth of a second to load, which a run
+ * without --listen should not pay at its start.
+ */
+async function observing(config: SluiceConfig, log: Logger) {
+  const { listen } = config.observe;
+  if (listen === null) return undefined;
+  const [{ RunMetrics }, { RunEndpoint }] = await Promise.all([import('../observe/metrics.js'), import('./run-endpoint.js')]);
+  const metrics = new RunMetrics({ sink: config.sink.type, queueCapacity: config.pipeline.queueCapacity });
+  return {
+    metrics,
+    endpoint: (parts: Pick<Parts, 'sink' | 'deadLetter' | 'pipeline' | 'source'>): RunEndpoint => new RunEndpoint({ listen, metrics, log, ...parts }),
+  };
 }
 
 /** pipeline.batch, with what the sink's own `batch` section sets over it (a database sink commits in parallel). */

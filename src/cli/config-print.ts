@@ -3,7 +3,6 @@
 // `${VAR}` or a flag made of the file without reading the run's logs.
 
 import { Command } from 'commander';
-import { printedConfig } from '../config/printed-config.js';
 import { addConfigOptions, configFromFlags } from './options.js';
 
 export function configCommand(): Command {
@@ -11,6 +10,7 @@ export function configCommand(): Command {
     .description('print the effective configuration (file, ${VAR}s, flags, defaults) as YAML, secrets masked')
     .action(async (flags: Record<string, unknown>) => {
       const config = await configFromFlags(flags);
+      const { printedConfig } = await import('../config/printed-config.js');
       const origin = typeof flags.config === 'string' ? `${flags.config}, ` : '';
       process.stdout.write(`# sluice: the effective configuration (${origin}environment, flags, defaults); secrets masked\n${printedConfig(config)}`);
     });

@@ -6,9 +6,6 @@
 // `sluice demo --until end` reads the pre-generated logs and exits 0.
 
 import { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { startEmulator } from '../emulator/index.js';
-import { ingest } from './ingest.js';
 import { addConfigFlags, integerIn, stringFlags } from './options.js';
 
 const DEMO_KEY = { accessKeyId: 'demo-access-key-id', accessKeySecret: 'demo-access-key-secret' };
@@ -39,6 +36,11 @@ export function demoCommand(): Command {
   return addConfigFlags(command, SOURCE_KEYS).action(async (flags: DemoFlags) => {
     // With --until the run reads a fixed data set: logs arriving during it would only blur what it read.
     const rate = flags.rate ?? (flags.until === undefined ? DEFAULT_RATE : 0);
+    const [{ startEmulator }, { loadConfig }, { ingest }] = await Promise.all([
+      import('../emulator/index.js'),
+      import('../config/load.js'),
+      import('./ingest.js'),
+    ]);
     const emulator = await startEmulator({ port: 0, project: PROJECT, logstore: LOGSTORE, shards: flags.shards, generate: flags.logs, rate, ...DEMO_KEY });
     try {
       process.stderr.write(

@@ -3,7 +3,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { FaultPlan } from '../emulator/faults.js';
-import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import type { EmulatorOptions } from '../emulator/index.js';
 import { integerIn } from './options.js';
 import { waitForSignal } from './signals.js';
 
@@ -51,6 +51,7 @@ export function emulatorCommand(): Command {
       // instant it reads the ready line (or during start-up, which then ends right after).
       const stopSignal = waitForSignal();
       const options: EmulatorOptions = { ...flags };
+      const { startEmulator } = await import('../emulator/index.js');
       const emulator = await startEmulator(options);
       process.stdout.write(
         `sluice emulator listening on ${emulator.url} (project ${flags.project}, logstore ${flags.logstore}, ` +

@@ -6,8 +6,7 @@ import type { Logger } from 'pino';
 import { runIngest } from '../app/ingest.js';
 import type { SluiceConfig } from '../config/schema.js';
 import { secretValues } from '../config/secret-values.js';
-import { createLogger } from '../observe/logger.js';
-import { colorAllowed } from '../observe/pretty.js';
+import { createLogger, type LogDestination } from '../observe/logger.js';
 import { ProgressLine } from '../observe/progress.js';
 import { exitCodeForOutcome, ExitCode, OutcomeError } from './exit-codes.js';
 import { runSummary, writeRunSummary, type RunSummary } from './run-summary.js';
@@ -17,10 +16,8 @@ export async function ingest(config: SluiceConfig): Promise<void> {
   // On a terminal the progress line sits at the bottom and log lines, formatted for a person,
   // scroll above it; anywhere else (a file, a pipe, journald) the JSON logs alone are the record.
   const progress = process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
-  const log = createLogger({
-    level: config.log.level,
-    ...(progress === undefined ? {} : { destination: progress.passThrough(), pretty: { colorize: colorAllowed() } }),
-  });
+  const destination = progress === undefined ? undefined : await linesForPerson(progress);
+  const log = createLogger({ level: config.log.level, ...(destination === undefined ? {} : { destination }) });
   try {
     const outcome = await runIngest({ config, log, ...(progress === undefined ? {} : { onProgress: (snapshot) => progress.update(snapshot) }) });
     const exitCode = exitCodeForOutcome(outcome);
@@ -30,6 +27,12 @@ export async function ingest(config: SluiceConfig): Promise<void> {
   } finally {
     progress?.clear();
   }
+}
+
+/** Log lines formatted for a person, above the progress line; pino-pretty is loaded only for them. */
+async function linesForPerson(progress: ProgressLine): Promise<LogDestination> {
+  const { colorAllowed, prettyLines } = await import('../observe/pretty.js');
+  return prettyLines(progress.passThrough(), { colorize: colorAllowed() });
 }
 
 /** A summary that cannot be written is reported, but does not change how the run ended (its data is written and checkpointed). */

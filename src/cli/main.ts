@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The CLI entry point: the only place that turns an outcome into a process exit code.
+// The CLI entry point: the only place that turns an outcome into a process exit code. The
+// command modules only define their commands; each action imports what it runs, so that
+// `--version`, a help or one command loads only its own share of sluice.
 
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
@@ -9,9 +11,12 @@ import { ctlCommand } from './ctl.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { describeConfigFlags } from './options.js';
 import { runCommand } from './run.js';
 import { shardsCommand } from './shards.js';
 import { validateCommand } from './validate.js';
+
+const HELP_ARGUMENTS = new Set(['help', '-h', '--help']);
 
 const program = new Command('sluice')
   .description('Ingest Alibaba Cloud SLS logstores into files and databases; stop it at any moment and lose nothing.')
@@ -28,9 +33,13 @@ const program = new Command('sluice')
 // Subcommands added with addCommand() do not inherit exitOverride: set it on each, and on
 // theirs (`config print`), so that usage errors reach the catch below and get the documented exit code.
 const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];
-for (const command of withSubcommands(program)) command.exitOverride();
+const commands = withSubcommands(program);
+for (const command of commands) command.exitOverride();
 
 try {
+  // Commander writes a help synchronously; the config flags' texts, read from the config schema,
+  // are loaded first when the arguments may ask for one (`help`, `-h`, `--help`), and only then.
+  if (process.argv.slice(2).some((arg) => HELP_ARGUMENTS.has(arg))) await describeConfigFlags(commands);
   await program.parseAsync(process.argv);
   process.exit(ExitCode.Ok);
 } catch (error) {

@@ -2,7 +2,6 @@
 // stopped (SIGINT/SIGTERM drain it), or to `--until` (cron); see the README's "Running sluice".
 
 import { Command } from 'commander';
-import { ingest } from './ingest.js';
 import { addConfigOptions, configFromFlags } from './options.js';
 
 export function runCommand(): Command {
@@ -10,6 +9,8 @@ export function runCommand(): Command {
     'ingest an SLS logstore into a sink through a consumer group; SIGINT/SIGTERM drain it, losing nothing',
   );
   return addConfigOptions(command).action(async (flags: Record<string, unknown>) => {
-    await ingest(await configFromFlags(flags));
+    const config = await configFromFlags(flags);
+    const { ingest } = await import('./ingest.js');
+    await ingest(config);
   });
 }

@@ -4,7 +4,6 @@
 
 import { Command } from 'commander';
 import { formatLag } from '../observe/progress.js';
-import { slsClientFor } from '../sources/sls/connect.js';
 import { readGroupStatus, type GroupShardStatus } from '../sources/sls/group-status.js';
 import { addConfigOptions, configFromFlags } from './options.js';
 
@@ -16,6 +15,7 @@ export function shardsCommand(): Command {
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: Record<string, unknown>) => {
       const { source } = await configFromFlags(flags);
+      const { slsClientFor } = await import('../sources/sls/connect.js');
       const client = slsClientFor(source);
       try {
         const status = await readGroupStatus(client, source.logstore, source.consumerGroup);

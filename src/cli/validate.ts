@@ -6,12 +6,7 @@
 
 import { Command } from 'commander';
 import type { SluiceConfig } from '../config/schema.js';
-import { createLogger } from '../observe/logger.js';
-import { checkDeadLetterPath } from '../sinks/dead-letter.js';
-import { checkSink } from '../sinks/registry.js';
 import type { SlsClient } from '../sls/client.js';
-import { slsClientFor } from '../sources/sls/connect.js';
-import { checkConsumerGroup, checkLogstore } from '../sources/sls/preflight.js';
 import { exitCodeFor, ReportedFailure } from './exit-codes.js';
 import { addConfigOptions, configFromFlags } from './options.js';
 
@@ -37,9 +32,10 @@ export function validateCommand(): Command {
         throw new ReportedFailure('validation failed: config', exitCodeFor(error));
       }
       report('ok', 'config', `${origin}: valid (source ${config.source.type}, sink ${config.sink.type})`);
+      const { slsClientFor } = await import('../sources/sls/connect.js');
       let client: SlsClient | undefined;
       try {
-        await runChecks(checksFor(config, () => (client ??= slsClientFor(config.source))));
+        await runChecks(await checksFor(config, () => (client ??= slsClientFor(config.source))));
       } finally {
         client?.close();
       }
@@ -47,7 +43,13 @@ export function validateCommand(): Command {
     });
 }
 
-function checksFor(config: SluiceConfig, client: () => SlsClient): Check[] {
+async function checksFor(config: SluiceConfig, client: () => SlsClient): Promise<Check[]> {
+  const [{ createLogger }, { checkConsumerGroup, checkLogstore }, { checkSink }, { checkDeadLetterPath }] = await Promise.all([
+    import('../observe/logger.js'),
+    import('../sources/sls/preflight.js'),
+    import('../sinks/registry.js'),
+    import('../sinks/dead-letter.js'),
+  ]);
   const { source, sink, deadLetter, parse } = config;
   const context = { log: createLogger({ level: 'silent' }), origin: { project: source.project, logstore: source.logstore }, fields: parse.fields };
   return [

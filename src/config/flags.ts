@@ -2,18 +2,16 @@
 // and `sluice demo` by looping over CONFIG_FLAGS and hands the values back to
 // loadConfig(): it never needs to know which key a flag sets. Flag values stay strings
 // here; the schema reads numbers, durations and lists (`--fields a,b`) from text, as it
-// does for `${VAR}` values. Help texts come from the schema's own descriptions.
+// does for `${VAR}` values. Help texts come from the schema's own descriptions (flag-help.ts);
+// this table does not load the schema, so every command can declare the flags at no cost.
 
-import { POSTGRES_URL } from '../sinks/postgres/config.js';
-import { documentedKey } from './schema-doc.js';
+import { POSTGRES_URL } from '../sinks/postgres/connection-target.js';
 
 export interface ConfigFlag {
   /** Commander syntax, e.g. `--workers <n>`. */
   flags: string;
   /** The dotted config key it overrides, e.g. `pipeline.workers`. */
   key: string;
-  /** Help text: the key's description and default. */
-  description: string;
 }
 
 const TABLE: readonly (readonly [flags: string, key: string])[] = [
@@ -43,7 +41,7 @@ const TABLE: readonly (readonly [flags: string, key: string])[] = [
   ['--listen <host:port>', 'observe.listen'],
 ];
 
-export const CONFIG_FLAGS: readonly ConfigFlag[] = TABLE.map(([flags, key]) => ({ flags, key, description: helpText(key) }));
+export const CONFIG_FLAGS: readonly ConfigFlag[] = TABLE.map(([flags, key]) => ({ flags, key }));
 
 /** `--workers <n>` -> `--workers`. */
 function flagName(flags: string): string {
@@ -55,17 +53,6 @@ function attributeName(flags: string): string {
   return flagName(flags)
     .replace(/^--/, '')
     .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-}
-
-function helpText(key: string): string {
-  const documented = documentedKey(key);
-  // A key missing from the schema is a mistake in TABLE; fail at load, not with a silent empty help.
-  if (documented === undefined) throw new Error(`config flag table names ${key}, which the config schema does not have`);
-  const shown = documented.required || documented.shownDefault === '' ? '' : ` (default: ${documented.shownDefault})`;
-  // --output sets sink.url too (keyFor); the schema's sink.path text cannot say so.
-  const also = key === 'sink.path' ? ' A postgres:// URL sets sink.url instead.' : '';
-  // The texts are Markdown for the README; help is plain text.
-  return `${key}: ${documented.description}${also}${shown}`.replaceAll('`', '');
 }
 
 /** The flag that overrides `key`, e.g. `--workers` for `pipeline.workers`. */

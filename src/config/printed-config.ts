@@ -4,8 +4,7 @@
 // Keys that are not set and have no default are left out.
 
 import { stringify } from 'yaml';
-import { POSTGRES_URL } from '../sinks/postgres/config.js';
-import { maskedUrl } from '../sinks/postgres/connection-target.js';
+import { maskedUrl, POSTGRES_URL } from '../sinks/postgres/connection-target.js';
 import { maskedAccessKeyId } from '../sls/signing/credentials.js';
 import { setKey, valueAt } from './flags.js';
 import { formatPosition, type StartPosition, type StopPosition } from './positions.js';

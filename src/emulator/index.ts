@@ -5,6 +5,7 @@
 // signatures strictly, as SLS does; without them it is permissive and takes any key, any
 // signature and any request time (for trying configs offline).
 
+import { loadCodec } from '../sls/codec/compression.js';
 import { handleAdmin } from './admin.js';
 import { Authenticator, type AccessKey } from './auth.js';
 import type { EmulatorContext } from './context.js';
@@ -78,6 +79,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Everything that can refuse the options does so before the (long) generation.
   const faults = new FaultPlan(options.faults);
   const auth = new Authenticator(accessKey(options), now);
+  // Any client may send or ask for zstd bodies, which are coded synchronously: load its codec now.
+  await loadCodec('zstd');
   const stats = emptyStats();
   const store = new EmulatorStore(now);
   store.createProject(project);

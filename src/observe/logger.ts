@@ -1,11 +1,11 @@
 // sluice's logger: pino, one JSON object per line on stderr (stdout belongs to data: the
-// stdout sink writes NDJSON there for jq), or lines for a person on a terminal (pretty.ts). Writes are synchronous, so the last lines before
-// the CLI exits are never lost.
+// stdout sink writes NDJSON there for jq), or lines for a person on a terminal when the
+// destination is pretty.ts's. Writes are synchronous, so the last lines before the CLI exits
+// are never lost.
 
 import { pino, type Level, type Logger } from 'pino';
-import { prettyLines, type PrettyOptions } from './pretty.js';
 
-/** Where log lines go: anything with write(); stderr by default, or the progress line's pass-through. */
+/** Where log lines go: anything with write(); stderr by default, or pretty.ts's lines for a person above the progress line. */
 export interface LogDestination {
   write(line: string): unknown;
 }
@@ -13,8 +13,6 @@ export interface LogDestination {
 export interface LoggerOptions {
   level: Level | 'silent';
   destination?: LogDestination;
-  /** Lines formatted for a person (a terminal) instead of JSON; see pretty.ts. */
-  pretty?: PrettyOptions;
 }
 
 /**
@@ -35,6 +33,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    options.pretty === undefined ? destination : prettyLines(destination, options.pretty),
+    destination,
   );
 }

@@ -38,7 +38,7 @@ export const sinkConfigSchema = sinkUnion
 const BY_TYPE = new Map<string, SinkDefinition>(DEFINITIONS.map((definition) => [definition.type, definition]));
 
 /** A new, unopened sink for a validated config. */
-export function createSink(config: SinkConfig, context: SinkContext): Sink {
+export async function createSink(config: SinkConfig, context: SinkContext): Promise<Sink> {
   return definitionOf(config).create(config, context);
 }
 

@@ -19,7 +19,11 @@ export interface SinkDefinition<Type extends string = string, Schema extends z.Z
   type: Type;
   /** Strict schema of the sink's config (`type` included), with defaults and a description per option. */
   schema: Schema;
-  create(config: z.output<Schema>, context: SinkContext): Sink;
+  /**
+   * A new, unopened sink. A sink whose code is heavy to load (postgres: `pg`) imports it here,
+   * so that a run or a command that does not use it does not pay for it.
+   */
+  create(config: z.output<Schema>, context: SinkContext): Sink | Promise<Sink>;
   /**
    * For `sluice validate`: checks, without creating or writing anything, that open() would
    * succeed; resolves with what was checked, rejects with the SinkError open() would raise.

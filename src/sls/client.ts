@@ -5,11 +5,12 @@
 
 import { inspect } from 'node:util';
 import { VERSION } from '../version.js';
-import { compress } from './codec/compression.js';
+import { compress, loadCodec, parseCompressType } from './codec/compression.js';
 import { decodeLogGroupList } from './codec/log-group-list-decoder.js';
 import { encodeLogGroup } from './codec/log-group-encoder.js';
 import { SlsError } from './errors.js';
 import { resolveEndpoint } from './http/endpoint.js';
+import { headerValue } from './http/response-error.js';
 import { SignedTransport, type SignatureVersion, type SlsCall } from './http/signed-transport.js';
 import * as answers from './json-answers.js';
 import { readPullResponse, type PullResult } from './pull-response.js';
@@ -137,6 +138,8 @@ export class SlsClient {
     // Always explicit: an HTTP stack's default (gzip, deflate) would get a deflate body back.
     const headers = { accept: 'application/x-protobuf', 'accept-encoding': compression === 'none' ? '' : compression };
     const response = await this.#transport.call({ method: 'GET', path: shardPath(logstore, shard), query, headers, what });
+    // The body is decompressed as the answer says it is compressed, whatever was asked.
+    await loadCodec(parseCompressType(headerValue(response, 'x-log-compresstype')));
     return readPullResponse(response, what);
   }
 
@@ -164,6 +167,7 @@ export class SlsClient {
       options.hashKey === undefined
         ? [`${logstorePath(logstore)}/shards/lb`, {}]
         : [`${logstorePath(logstore)}/shards/route`, { key: options.hashKey.toLowerCase() }];
+    await loadCodec(compression);
     await this.#transport.call({ method: 'POST', path, query, headers, body: compress(compression, raw), rawSize: raw.byteLength, what });
   }
 

@@ -76,15 +76,15 @@ describe('createSink', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('builds the sink the type names', () => {
-    expect(createSink({ type: 'null' }, context)).toBeInstanceOf(NullSink);
-    expect(createSink({ type: 'stdout' }, context)).toBeInstanceOf(StdoutSink);
+  it('builds the sink the type names', async () => {
+    expect(await createSink({ type: 'null' }, context)).toBeInstanceOf(NullSink);
+    expect(await createSink({ type: 'stdout' }, context)).toBeInstanceOf(StdoutSink);
   });
 
   it('builds a file sink that writes to the configured path', async () => {
     dir = await mkdtemp(join(tmpdir(), 'sluice-registry-'));
     const path = join(dir, 'out.ndjson');
-    const sink = createSink(sinkConfigSchema.parse({ path }), context);
+    const sink = await createSink(sinkConfigSchema.parse({ path }), context);
     await sink.open();
     expect(sink.input).toBe('ndjson');
     if (sink.input === 'ndjson') await sink.write(ndjson([{ shard: 0, cursor: 'MTA=', index: 0, time: '2026-11-21T10:15:00Z' }]));

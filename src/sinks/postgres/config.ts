@@ -4,11 +4,9 @@
 
 import { z } from 'zod';
 import { boolean, duration, size, wholeNumber } from '../../config/units.js';
+import { POSTGRES_URL } from './connection-target.js';
 
 const text = z.string().min(1, { message: 'must not be empty', abort: true });
-
-/** `postgres://` and `postgresql://`, the two schemes libpq and `pg` take. */
-export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 export const postgresSinkConfig = z
   .strictObject({

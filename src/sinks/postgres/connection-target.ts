@@ -1,9 +1,13 @@
 // Where the sink connects, and how logs and error messages name the database: the connection
 // URL with its password masked, or, without a URL, what the PG* environment variables point at.
 // Nothing printed by the sink may carry the password, so every message goes through here.
+// It loads neither pg nor zod: the flags tell a `postgres://` URL by it before either is needed.
 
 import type { ClientConfig } from 'pg';
-import { POSTGRES_URL, type PostgresSinkConfig } from './config.js';
+import type { PostgresSinkConfig } from './config.js';
+
+/** `postgres://` and `postgresql://`, the two schemes libpq and `pg` take. */
+export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 const MASK = '***';
 /** Query parameters that `pg` reads as secrets. */

@@ -2,7 +2,8 @@
 // ask for zstd. Node >= 22.15 has zstd in node:zlib; older Nodes use @bokuweb/zstd-wasm, which
 // bench/codec.ts measured about three times faster than the pure-JS fzstd at decoding (and
 // fzstd cannot encode). The wasm module needs one asynchronous initialisation, done here by a
-// top-level await, so that every call after import is synchronous.
+// top-level await, so that every call after import is synchronous; compression.ts imports
+// this module only when a zstd body comes (loadCodec), as that takes a tenth of a second.
 
 import zlib from 'node:zlib';
 import { CorruptDataError } from '../errors.js';

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NginxLogGenerator } from '../../../src/emulator/generator.js';
-import { compress, decompress, MAX_RAW_SIZE, parseCompressType } from '../../../src/sls/codec/compression.js';
+import { compress, decompress, loadCodec, MAX_RAW_SIZE, parseCompressType } from '../../../src/sls/codec/compression.js';
 import { encodeLogGroup, encodeLogGroupList } from '../../../src/sls/codec/log-group-encoder.js';
 import { zstd } from '../../../src/sls/codec/zstd.js';
 import { CorruptDataError } from '../../../src/sls/errors.js';
@@ -12,7 +12,24 @@ const TYPES: CompressType[] = ['lz4', 'zstd', 'deflate', 'none'];
 const generator = new NginxLogGenerator({ seed: 9 });
 const NGINX = encodeLogGroupList([encodeLogGroup(generator.nextGroup(550)), encodeLogGroup(generator.nextGroup(550))]);
 
+describe('loadCodec', () => {
+  // First in this file: nothing has loaded the zstd codec of compression.ts yet.
+  it('loads the zstd codec on demand: zstd bodies are coded once it resolved, and refused by a mistake before', async () => {
+    const before = 'the zstd codec was used before loadCodec("zstd") loaded it';
+    expect(() => compress('zstd', NGINX)).toThrow(before);
+    expect(() => decompress('zstd', NGINX, 10)).toThrow(before);
+    await Promise.all([loadCodec('zstd'), loadCodec('zstd')]);
+    expectSameBytes(decompress('zstd', compress('zstd', NGINX), NGINX.length), NGINX);
+  });
+
+  it('needs nothing for the other types, nor for a type that is not known', async () => {
+    for (const type of ['lz4', 'deflate', 'none', undefined] as const) await expect(loadCodec(type)).resolves.toBeUndefined();
+  });
+});
+
 describe('compress / decompress', () => {
+  beforeAll(() => loadCodec('zstd'));
+
   it.each(TYPES)('round-trips %s: nginx logs, empty, tiny and random bodies', (type) => {
     const random = new SeededRandom(41);
     for (const raw of [NGINX, new Uint8Array(0), new Uint8Array([1]), random.bytes(10_000)]) {
@@ -66,6 +83,8 @@ describe('compress / decompress', () => {
 });
 
 describe('zstd frames', () => {
+  beforeAll(() => loadCodec('zstd'));
+
   it('decodes a frame that does not declare its content size', () => {
     // magic, descriptor 0 (no content size, not single-segment), window 1 KiB, one raw last block of 100 bytes.
     const content = new SeededRandom(43).bytes(100);

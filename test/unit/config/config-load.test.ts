@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { addConfigFlags } from '../../../src/cli/options.js';
+import { flagHelp } from '../../../src/config/flag-help.js';
 import { CONFIG_FLAGS } from '../../../src/config/flags.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { REQUIRED_SOURCE, configError, configFolder } from './config-fixture.js';
@@ -9,8 +11,7 @@ const folder = configFolder();
 
 /** The flag values commander gives for `argv`, with CONFIG_FLAGS added the way the CLI adds them. */
 function parsedFlags(argv: readonly string[]): Record<string, string | undefined> {
-  const command = new Command().exitOverride();
-  for (const flag of CONFIG_FLAGS) command.option(flag.flags, flag.description);
+  const command = addConfigFlags(new Command().exitOverride());
   return command.parse([...argv], { from: 'user' }).opts();
 }
 
@@ -124,7 +125,7 @@ describe('flags over the file', () => {
   });
 
   it('says in the help of --output that a postgres:// URL sets sink.url', () => {
-    expect(CONFIG_FLAGS.find((flag) => flag.key === 'sink.path')?.description).toContain('A postgres:// URL sets sink.url instead.');
+    expect(flagHelp('sink.path')).toContain('A postgres:// URL sets sink.url instead.');
   });
 
   it('replaces a section whose type the flag changes, rather than mixing two types', async () => {

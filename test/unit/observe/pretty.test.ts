@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observe/logger.js';
-import { colorAllowed } from '../../../src/observe/pretty.js';
+import { colorAllowed, prettyLines } from '../../../src/observe/pretty.js';
 
 const ESC = '\u001b';
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`);
 
 function capture(colorize: boolean): { lines: string[]; log: ReturnType<typeof createLogger> } {
   const lines: string[] = [];
-  const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) }, pretty: { colorize } });
+  const log = createLogger({ level: 'info', destination: prettyLines({ write: (line: string) => void lines.push(line) }, { colorize }) });
   return { lines, log };
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FLAGS } from '../../../src/config/flags.js';
+import { addConfigFlags } from '../../../src/cli/options.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { sinkConfigSchema } from '../../../src/sinks/registry.js';
 import { describeTarget, maskedUrl } from '../../../src/sinks/postgres/connection-target.js';
@@ -8,8 +8,7 @@ import { describeTarget, maskedUrl } from '../../../src/sinks/postgres/connectio
 const SOURCE = ['--endpoint', 'http://127.0.0.1:9800', '--project', 'demo', '--logstore', 'access'];
 
 function flags(argv: readonly string[]): Record<string, string | undefined> {
-  const command = new Command().exitOverride();
-  for (const flag of CONFIG_FLAGS) command.option(flag.flags, flag.description);
+  const command = addConfigFlags(new Command().exitOverride());
   return command.parse([...SOURCE, ...argv], { from: 'user' }).opts();
 }
 
