@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { RunRig } from '../helpers/run-rig.js';
 
@@ -70,7 +71,8 @@ describe('help', () => {
     const help = await runCli(['run', '--help']);
     expect(help.code).toBe(0);
     const text = help.stdout.replace(/\s+/g, ' '); // commander wraps the texts at 80 columns
-    expect(text).toContain('--workers <n> pipeline.workers: Tasks handing records to the sink at once. (default: 4)');
+    const { workers } = configSchema.shape.pipeline.parse(undefined);
+    expect(text).toContain(`--workers <n> pipeline.workers: Tasks handing records to the sink at once. (default: ${workers})`);
     expect(text).toContain('A postgres:// URL sets sink.url instead.');
     expect((await runCli(['help', 'run'])).stdout).toBe(help.stdout);
   });
