@@ -56,6 +56,13 @@ describe('sluice checkpoints reset', () => {
     expect(await checkpoints()).toEqual(before);
   });
 
+  it('refuses a group that does not exist, naming it, and creates nothing', async () => {
+    const result = await reset(['--to', 'begin', '--consumer-group', 'never-ran']);
+    expect(result.code).toBe(ExitCode.Config);
+    expect(result.stderr).toContain('consumer group never-ran does not exist in logstore access, so it has no checkpoints to reset');
+    expect((await rig.client.listConsumerGroups(rig.logstore)).map((group) => group.name)).not.toContain('never-ran');
+  });
+
   it('--to begin moves every checkpoint to its shard\'s begin, and the next run delivers every log again', async () => {
     await expireConsumer();
     const [ends, begins] = [await cursors('end'), await cursors('begin')];
