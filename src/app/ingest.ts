@@ -86,10 +86,15 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   const { endpoint, project, logstore, consumerGroup, consumer } = config.source;
   const job = { endpoint, project, logstore, consumerGroup, consumer };
   const lock = jobLockPath(config.run.lock, job);
+  // Heard from the first instant: a SIGTERM while the lock is taken, a sink's module loads or a
+  // database connects ends the run with a drain of nothing, not with Node's default death.
+  const stop = new StopSignals({ emitter: options.signals ?? process, drainTimeoutMs: config.pipeline.drainTimeout, timers, log });
   const ended = await holdingJobLock(lock, job, log, () => {
     logStart(config, log, lock);
-    return compose(config, log).then((parts) => runParts(parts, { ...options, log, timers, started, now, secrets }));
-  }).catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }));
+    return compose(config, log).then((parts) => runParts(parts, stop, { ...options, log, timers, started, now, secrets }));
+  })
+    .catch((error: unknown): Ended => ({ reason: 'fatal', error, ...NOTHING_DONE }))
+    .finally(() => stop.dispose());
   const { reason, error, ...counters } = ended;
   const durationMs = Math.round(now() - started);
   // One clock for both ends, so that endedAt - startedAt is durationMs.
@@ -100,28 +105,18 @@ export async function runIngest(options: IngestOptions): Promise<RunOutcome> {
   return result;
 }
 
-/**
- * Opens the outputs, runs, drains, and reads the counters once everything has stopped. The
- * stop signals are heard from before the outputs open: a SIGTERM while a database connects
- * ends the run with a drain of nothing, not with Node's default death.
- */
-async function runParts(parts: Parts, context: RunContext): Promise<Ended> {
-  const { config, log, timers } = context;
-  const stop = new StopSignals({ emitter: context.signals ?? process, drainTimeoutMs: config.pipeline.drainTimeout, timers, log });
-  try {
-    const outcome = await openOutputs(parts).then(
-      () => runOpened(parts, stop, context),
-      async (error: unknown) => {
-        await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close(), parts.endpoint?.close()]);
-        return { reason: 'fatal' as const, error };
-      },
-    );
-    // The drain is over (or never began): the decode threads have nothing left to do.
-    await parts.pipeline.close();
-    return { ...outcome, ...parts.pipeline.stats(), checkpoints: parts.source.stats().checkpoints };
-  } finally {
-    stop.dispose();
-  }
+/** Opens the outputs, runs, drains, and reads the counters once everything has stopped. */
+async function runParts(parts: Parts, stop: StopSignals, context: RunContext): Promise<Ended> {
+  const outcome = await openOutputs(parts).then(
+    () => runOpened(parts, stop, context),
+    async (error: unknown) => {
+      await Promise.allSettled([parts.sink.close(), parts.deadLetter.close(), parts.source.close(), parts.endpoint?.close()]);
+      return { reason: 'fatal' as const, error };
+    },
+  );
+  // The drain is over (or never began): the decode threads have nothing left to do.
+  await parts.pipeline.close();
+  return { ...outcome, ...parts.pipeline.stats(), checkpoints: parts.source.stats().checkpoints };
 }
 
 async function compose(config: SluiceConfig, log: Logger): Promise<Parts> {

@@ -99,6 +99,16 @@ describe('runIngest', () => {
     expectExactlyOnce(requestIds(readSink(output)), await storedRequestIds(client, emulator.logstore));
   });
 
+  it('hears SIGTERM sent as it starts, before its job lock is taken, and ends "drained" having pulled nothing', async () => {
+    const signals = new EventEmitter();
+    const running = runIngest({ config: config('at-start', { until: 'end' }), signals, log });
+    signals.emit('SIGTERM', 'SIGTERM');
+    const outcome = await running;
+    expect(outcome.reason, String(outcome.error)).toBe('drained');
+    expect(outcome.stats.acceptedRecords).toBe(0);
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
   it('hears SIGTERM while its sink is still opening, and ends "drained" having pulled nothing', async () => {
     const signals = new EventEmitter();
     const output = join(dir, 'opening.ndjson');
