@@ -3,6 +3,7 @@
 // error's message in `--summary`: masked there, they cannot leak even when a library puts
 // a credential in a message.
 
+import { secretParameterValues } from '../sinks/postgres/connection-target.js';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN } from '../sls/signing/credentials.js';
 import type { SluiceConfig } from './schema.js';
 
@@ -26,15 +27,12 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return secrets.reduce((masked, secret) => masked.replaceAll(secret, MASKED), text);
 }
 
-/** Query parameters that `pg` reads as secrets (connection-target.ts masks the same ones). */
-const SECRET_PARAMETERS = /[?&](?:password|sslpassword)=([^&#]*)/gi;
-
 /** The secrets of a connection URL, as written and decoded: its password and its `password` and `sslpassword` parameters. */
 function urlPasswords(url: string | undefined): string[] {
   if (url === undefined) return [];
   const written = url.trim();
   // Decoded the way `pg` reads a parameter: as URLSearchParams does.
-  const parameters = [...written.matchAll(SECRET_PARAMETERS)].flatMap(([, value = '']) => [value, new URLSearchParams(`v=${value}`).get('v') ?? '']);
+  const parameters = secretParameterValues(written).flatMap((value) => [value, new URLSearchParams(`v=${value}`).get('v') ?? '']);
   return [...userInfoPasswords(written), ...parameters];
 }
 

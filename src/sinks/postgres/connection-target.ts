@@ -10,8 +10,8 @@ import type { PostgresSinkConfig } from './config.js';
 export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 const MASK = '***';
-/** Query parameters that `pg` reads as secrets. */
-const SECRET_PARAMETERS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
+/** Query parameters that `pg` reads as secrets: the name with its `=`, then the value. */
+const SECRET_PARAMETERS = /([?&](?:password|sslpassword)=)([^&#]*)/gi;
 
 /** How the sink and `sluice validate` connect: the URL, else the PG* variables, as `pg` reads them. */
 export function connectionOptions(config: Pick<PostgresSinkConfig, 'url' | 'connectTimeout'>): ClientConfig {
@@ -21,6 +21,11 @@ export function connectionOptions(config: Pick<PostgresSinkConfig, 'url' | 'conn
     // What pg_stat_activity shows, unless the URL or PGAPPNAME names the session otherwise.
     fallback_application_name: 'sluice',
   };
+}
+
+/** The values of `url`'s secret query parameters (`password`, `sslpassword`), as written. */
+export function secretParameterValues(url: string): string[] {
+  return [...url.matchAll(SECRET_PARAMETERS)].map(([, , value = '']) => value);
 }
 
 /** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`; the rest is kept as written. */
