@@ -4,7 +4,7 @@
 
 import { documentedKey } from './schema-doc.js';
 
-/** The help text of the flag that overrides `key`, e.g. `pipeline.workers: ... (default: 4)`. */
+/** The help text of the flag that overrides `key`: the key, its description and, unless required, its default. */
 export function flagHelp(key: string): string {
   const documented = documentedKey(key);
   // A key missing from the schema is a mistake in the flag table; fail, not with a silent empty help.
