@@ -23,7 +23,7 @@ const PRELOAD = `data:text/javascript,${encodeURIComponent(
 )}`;
 
 /** What no command needs until it uses it. */
-const ON_DEMAND = ['/node_modules/pg/', '/node_modules/prom-client/', '/node_modules/pino-pretty/', '/node_modules/@bokuweb/zstd-wasm/', '/dist/src/emulator/index.js'];
+const ON_DEMAND = ['/node_modules/pg/', '/node_modules/prom-client/', '/node_modules/pino-pretty/', '/node_modules/@bokuweb/zstd-wasm/', '/dist/src/emulator/index.js', '/dist/src/config/flag-help.js'];
 
 let rig: RunRig;
 
