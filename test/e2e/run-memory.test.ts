@@ -6,15 +6,19 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { configSchema } from '../../src/config/schema.js';
+import { BATCHES_PER_THREAD } from '../../src/pipeline/decode-pool.js';
 import { endpointOf, scrape, total } from '../helpers/admin-endpoint.js';
 import { RunRig, residentKb } from '../helpers/run-rig.js';
 import { countLines } from '../helpers/sink-file.js';
 
 const LOGS = 300_000;
 const SAMPLE_EVERY_MS = 20;
-/** The README's bound at the defaults: queueCapacity 8000, and per shard one pull of ~1 MiB
- * (~2100 of these ~500-byte logs) plus at most one more log group (~550 logs). */
-const DEFAULT_BOUND = 8000 + 4 * (2100 + 550);
+/** A pull of ~1 MiB: ~2100 of these ~500-byte logs, plus at most one more log group (~550 logs). */
+const PULL_LOGS = 2100 + 550;
+/** The README's bound at the defaults: queueCapacity, plus one pull per shard (4) and per batch the decode threads may hold. */
+const { queueCapacity, decodeThreads } = configSchema.shape.pipeline.parse(undefined);
+const DEFAULT_BOUND = queueCapacity + (4 + BATCHES_PER_THREAD * decodeThreads) * PULL_LOGS;
 /** Generous: V8 grows its heap in steps and collects when it likes; a leak of ~500 B per record is 150 MB. */
 const ALLOWED_GROWTH_KB = 64 * 1024;
 
@@ -59,7 +63,7 @@ describe('sluice run: memory stays flat', () => {
     expect(late - early).toBeLessThan(ALLOWED_GROWTH_KB);
   });
 
-  it('at the default settings, keeps records in flight within queueCapacity + one ~1 MiB pull per shard', async () => {
+  it('at the default settings, keeps records in flight within queueCapacity + one ~1 MiB pull per shard and per batch a decode thread may hold', async () => {
     const config = rig.writeConfig({ source: { consumerGroup: 'defaults' }, sink: { path: rig.path('defaults.ndjson') } }, 'defaults.yaml');
     // The rig's own pipeline settings go: every key of the section takes its default.
     const { pipeline: _rigs, ...rest } = parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
