@@ -168,7 +168,7 @@ describe('Pipeline with decode threads', () => {
     await pipeline.drain();
   });
 
-  it('decodes a batch on the main thread, at once, while every thread holds two, with the same lines and the watermark in pull order', async () => {
+  it('decodes a batch on the main thread, at once, while every thread holds two, with the same lines and the watermark at the last batch', async () => {
     const batches = [pulled(0, 0n, [group('a', 4)]), pulled(0, 1n, [group('b', 3)]), pulled(0, 2n, [group('c', 5, [2])])];
     // The thread holds the first batch until the second arrives: both stay on it meanwhile.
     const threads = setup({ decodeThreads: 1, decodeScript: pairingScript });
