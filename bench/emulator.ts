@@ -3,50 +3,35 @@
 // official consumers do (count=1000, Accept-Encoding lz4, one loop per shard) but only
 // counts: x-log-count and bytes, no decompression, no decoding. Target: >= 2M logs/s.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent } from 'node:http';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { get, pullShard } from './raw-pulls.js';
 import type { BenchRow } from './report.js';
+import { startEmulatorChild } from './sluice-process.js';
 
 const LOGS = 4_000_000;
 const SHARDS = 4;
 
-interface ChildInfo {
-  port: number;
-  generated: { logs: number; groups: number; millis: number };
-  warmMillis: number;
-}
-
 export async function benchEmulator(): Promise<BenchRow[]> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./emulator-child.js', import.meta.url)), String(LOGS), String(SHARDS)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const emulator = await startEmulatorChild(LOGS, SHARDS);
   try {
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const info = JSON.parse(line) as ChildInfo;
     const agent = new Agent({ keepAlive: true, maxSockets: SHARDS });
     const started = performance.now();
-    const perShard = await Promise.all(Array.from({ length: SHARDS }, (_, shard) => pullToEnd(info.port, agent, shard)));
+    const perShard = await Promise.all(Array.from({ length: SHARDS }, (_, shard) => pullToEnd(emulator.port, agent, shard)));
     const seconds = (performance.now() - started) / 1000;
-    const stats = JSON.parse((await get(info.port, agent, '/_emulator/stats')).body.toString()) as { pulledLogs: number };
+    const stats = JSON.parse((await get(emulator.port, agent, '/_emulator/stats')).body.toString()) as { pulledLogs: number };
     agent.destroy();
     const pulls = perShard.reduce((sum, s) => sum + s.pulls, 0);
     const wireBytes = perShard.reduce((sum, s) => sum + s.bytes, 0);
-    const note = `${SHARDS} shards, ${info.generated.groups} groups of ~550 logs, lz4, child process`;
+    const note = `${SHARDS} shards, ${emulator.generated.groups} groups of ~550 logs, lz4, child process`;
     return [
       { name: 'emulator PullLogs served', value: Math.round(stats.pulledLogs / seconds), unit: 'logs/s', note },
       { name: 'emulator PullLogs round trips', value: Math.round(pulls / seconds), unit: 'requests/s', note },
       { name: 'emulator PullLogs wire throughput', value: Math.round(wireBytes / 1e6 / seconds), unit: 'MB/s', note },
-      { name: 'emulator generate', value: Math.round(info.generated.logs / (info.generated.millis / 1000)), unit: 'logs/s', note: `${info.generated.logs} logs, before listening` },
-      { name: 'emulator lz4 prewarm', value: Math.round(info.generated.logs / (info.warmMillis / 1000)), unit: 'logs/s', note: 'in the background after listening' },
+      { name: 'emulator generate', value: Math.round(emulator.generated.logs / (emulator.generated.millis / 1000)), unit: 'logs/s', note: `${emulator.generated.logs} logs, before listening` },
+      { name: 'emulator lz4 prewarm', value: Math.round(emulator.generated.logs / (emulator.warmMillis / 1000)), unit: 'logs/s', note: 'in the background after listening' },
     ];
   } finally {
-    const exited = once(child, 'exit');
-    child.stdin.end();
-    await exited;
+    await emulator.stop();
   }
 }
 

@@ -8,7 +8,6 @@ import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { median } from './report.js';
 
 const BENCH_KEY = { accessKeyId: 'bench', accessKeySecret: 'bench' };
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -17,8 +16,14 @@ const COUNT_PIECE_BYTES = 4 * 1024 * 1024;
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
+/** What the emulator child prints once it listens, and how to stop it. */
 export interface EmulatorChild {
   url: string;
+  port: number;
+  /** The logs generated ahead, in how many groups, and how long that took. */
+  generated: { logs: number; groups: number; millis: number };
+  /** How long compressing every answer ahead took, after listening. */
+  warmMillis: number;
   stop(): Promise<void>;
 }
 
@@ -35,8 +40,7 @@ export async function startEmulatorChild(logs: number, shards: number): Promise<
   };
   try {
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const { url } = JSON.parse(line) as { url: string };
-    return { url, stop };
+    return { ...(JSON.parse(line) as Omit<EmulatorChild, 'stop'>), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -94,23 +98,6 @@ export async function runIntoFile(url: string, dir: string, logs: number): Promi
 export function expectLines(file: string, logs: number): void {
   const lines = countLines(file);
   if (lines !== logs) throw new Error(`the file sink holds ${lines} lines, not the ${logs} logs generated`);
-}
-
-/** Records/s of the median run. */
-export function medianRate(logs: number, runs: readonly RunFigures[]): number {
-  return logs / median(runs.map((run) => run.seconds));
-}
-
-/** `median of N runs, slowest..fastest` records/s, for a row's note. */
-export function spreadNote(logs: number, runs: readonly RunFigures[]): string {
-  const rate = (seconds: number): string => Math.round(logs / seconds).toLocaleString('en-US');
-  const seconds = runs.map((run) => run.seconds);
-  return `median of ${runs.length} runs, ${rate(Math.max(...seconds))}..${rate(Math.min(...seconds))}`;
-}
-
-/** The highest peak RSS of the runs, in MB. */
-export function peakRss(runs: readonly RunFigures[]): number {
-  return Math.max(...runs.map((run) => run.peakRssMb));
 }
 
 /** VmHWM (peak resident set) of a live process in KiB; 0 once it is gone. */

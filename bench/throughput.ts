@@ -104,7 +104,7 @@ async function measureSize(size: Size, sinks: readonly SinkCase[], dir: string, 
   const ready = (performance.now() - generating) / 1000;
   console.error(`bench ${size.label}: ${size.logs} logs generated and compressed in ${ready.toFixed(0)} s; ${size.rounds} rounds of ${['ceilings', ...sinks].join(', ')}`);
   try {
-    const data = await pullCeilingData(Number(new URL(emulator.url).port), SHARDS, Math.min(ceilingLogs, size.logs));
+    const data = await pullCeilingData(emulator.port, SHARDS, Math.min(ceilingLogs, size.logs));
     const samples: SizeSamples = { size, ceilingLogs: data.logs, decode: [], ndjson: [], sinks: new Map<SinkCase, CaseSamples>(sinks.map((sink) => [sink, { runs: [], stops: [] }])) };
     for (let round = 0; round < size.rounds; round++) {
       samples.decode.push(decodeCeiling(data));
