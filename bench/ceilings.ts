@@ -6,22 +6,18 @@
 
 import { Agent } from 'node:http';
 import { createNdjsonTranscoder } from '../src/pipeline/batch-transcoder.js';
+import { DEFAULT_CHUNK_RECORDS } from '../src/pipeline/pipeline.js';
 import { decompress } from '../src/sls/codec/compression.js';
 import { decodeLogGroupList } from '../src/sls/codec/log-group-list-decoder.js';
 import { pullShard, type RawPull } from './raw-pulls.js';
-import { median } from './report.js';
+import { medianSeconds } from './report.js';
 
-/** Records per queue chunk, as the pipeline cuts them (its DEFAULT_CHUNK_RECORDS). */
-const CHUNK_RECORDS = 1000;
 /** Passes per sample, after a warm-up pass; a sample is their median. */
 const PASSES = 3;
 
 export interface CeilingData {
   pulls: RawPull[];
   logs: number;
-  /** Bytes of the bodies: compressed, and raw. */
-  bytes: number;
-  rawBytes: number;
 }
 
 /** The answers to pulling every shard of the emulator at `port` from begin, round robin, until at least `logs` logs. */
@@ -44,13 +40,12 @@ export async function pullCeilingData(port: number, shards: number, logs: number
   } finally {
     agent.destroy();
   }
-  const bytes = pulls.reduce((sum, pull) => sum + pull.body.byteLength, 0);
-  return { pulls, logs: pulled, bytes, rawBytes: pulls.reduce((sum, pull) => sum + pull.rawSize, 0) };
+  return { pulls, logs: pulled };
 }
 
 /** Records/s of ceiling (a): lz4 decompression and LogGroupList decoding to records. */
 export function decodeCeiling(data: CeilingData): number {
-  return data.logs / medianPass(() => {
+  return data.logs / medianSeconds(PASSES, () => {
     for (const pull of data.pulls) decodeLogGroupList(decompress('lz4', pull.body, pull.rawSize));
   });
 }
@@ -58,23 +53,11 @@ export function decodeCeiling(data: CeilingData): number {
 /** Records/s of ceiling (b): lz4 decompression and transcoding to NDJSON (parse.fields: all, the default). */
 export function ndjsonCeiling(data: CeilingData): number {
   const transcoder = createNdjsonTranscoder({ fields: 'all' });
-  return data.logs / medianPass(() => {
+  return data.logs / medianSeconds(PASSES, () => {
     for (const pull of data.pulls) {
       const logGroupList = decompress('lz4', pull.body, pull.rawSize);
       const batch = { shard: pull.shard, cursor: pull.cursor, nextCursor: pull.nextCursor, logGroupList, logGroups: pull.logGroups, rawSize: pull.rawSize };
-      if (transcoder.transcode(batch, CHUNK_RECORDS).logs === 0) throw new Error(`the transcoder decoded nothing of shard ${pull.shard} at ${pull.cursor}`);
+      if (transcoder.transcode(batch, DEFAULT_CHUNK_RECORDS).logs === 0) throw new Error(`the transcoder decoded nothing of shard ${pull.shard} at ${pull.cursor}`);
     }
   });
-}
-
-/** Median seconds of PASSES passes of `work`, after a warm-up pass. */
-function medianPass(work: () => void): number {
-  work();
-  return median(
-    Array.from({ length: PASSES }, () => {
-      const started = performance.now();
-      work();
-      return (performance.now() - started) / 1000;
-    }),
-  );
 }

@@ -17,7 +17,7 @@ import { nativeLz4 } from '../src/sls/codec/lz4-native.js';
 import { jsLz4 } from '../src/sls/codec/lz4.js';
 import { zstd } from '../src/sls/codec/zstd.js';
 import type { LogGroupInput } from '../src/sls/types.js';
-import { median, type BenchRow } from './report.js';
+import { medianSeconds, timeOnce, type BenchRow } from './report.js';
 import { protobufjsDecodeAndFlatten } from './sls-protobufjs.js';
 
 export interface CodecBenchOptions {
@@ -120,16 +120,4 @@ export async function benchCodec(options: CodecBenchOptions): Promise<BenchRow[]
     { name: 'peak RSS', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB', note: 'this process, holding every body raw, lz4 and zstd at once' },
   );
   return rows;
-}
-
-/** Median seconds of `runs` runs of `work`, after one warm-up run. */
-function medianSeconds(runs: number, work: () => void): number {
-  work();
-  return median(Array.from({ length: runs }, () => timeOnce(work)));
-}
-
-function timeOnce(work: () => void): number {
-  const started = performance.now();
-  work();
-  return (performance.now() - started) / 1000;
 }

@@ -19,8 +19,8 @@ import { stringify } from 'yaml';
 import { postgresSinkConfig } from '../src/sinks/postgres/config.js';
 import { maskedUrl } from '../src/sinks/postgres/connection-target.js';
 import { benchDatabaseUrl, copyRanges, dumpRows, ServerCpu, type RowRange } from './postgres-server.js';
-import { median, type BenchRow } from './report.js';
-import { medianRate, peakRss, runIntoFile, runSluice, spreadNote, startEmulatorChild, type EmulatorChild, type RunFigures } from './sluice-process.js';
+import { median, peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
+import { runIntoFile, runSluice, startEmulatorChild, type EmulatorChild, type RunFigures } from './sluice-process.js';
 import { TARGETS } from './throughput-report.js';
 
 /** Half the 1M-log throughput benchmark's million: three rounds of four runs stay near two minutes on a loaded 2-core machine. */
@@ -195,20 +195,19 @@ export async function benchPostgres(): Promise<BenchRow[]> {
 }
 
 function rows(files: RunFigures[], plain: PostgresRun[], deduped: PostgresRun[], copies: { seconds: number; serverCpuSeconds: number }[]): BenchRow[] {
-  const file = medianRate(LOGS, files);
-  const off = medianRate(LOGS, plain);
-  const on = medianRate(LOGS, deduped);
+  const rates = (runs: readonly RunFigures[]): Spread => spread(runs.map((run) => LOGS / run.seconds));
+  const [file, off, on] = [rates(files), rates(plain), rates(deduped)];
   const ceiling = LOGS / median(copies.map((copy) => copy.seconds));
   /** Median CPU microseconds per record. */
   const perRecord = (seconds: number[]): number => Math.round((median(seconds) / LOGS) * 1e7) / 10;
   const rows: BenchRow[] = [
     { name: 'ceiling: server COPY of rows encoded ahead', value: Math.round(ceiling), unit: 'records/s', note: `${CONNECTIONS} connections, one COPY each (the dedupe-off table dumped); median of ${ROUNDS}` },
-    { name: 'sluice run -> file sink', value: Math.round(file), unit: 'records/s', note: `${LOGS} nginx logs (half the 1M-log throughput benchmark, to keep this case near 2 minutes), ${SHARDS} shards; ${spreadNote(LOGS, files)}` },
-    { name: 'sluice run -> postgres, dedupe off', value: Math.round(off), unit: 'records/s', note: `defaults (maxInFlight ${CONNECTIONS}); ${spreadNote(LOGS, plain)}; target >= ${TARGETS.postgresOff.toLocaleString('en-US')}` },
-    { name: 'sluice run -> postgres, dedupe on', value: Math.round(on), unit: 'records/s', note: spreadNote(LOGS, deduped) },
-    { name: 'postgres dedupe off / file', value: off / file, unit: 'x' },
-    { name: 'postgres dedupe on / file', value: on / file, unit: 'x' },
-    { name: 'postgres dedupe off / COPY ceiling', value: off / ceiling, unit: 'x' },
+    { name: 'sluice run -> file sink', value: Math.round(file.median), unit: 'records/s', note: `${LOGS} nginx logs (half the 1M-log throughput benchmark, to keep this case near 2 minutes), ${SHARDS} shards; ${samplesNote(file)}` },
+    { name: 'sluice run -> postgres, dedupe off', value: Math.round(off.median), unit: 'records/s', note: `defaults (maxInFlight ${CONNECTIONS}); ${samplesNote(off)}; target >= ${TARGETS.postgresOff.toLocaleString('en-US')}` },
+    { name: 'sluice run -> postgres, dedupe on', value: Math.round(on.median), unit: 'records/s', note: samplesNote(on) },
+    { name: 'postgres dedupe off / file', value: off.median / file.median, unit: 'x' },
+    { name: 'postgres dedupe on / file', value: on.median / file.median, unit: 'x' },
+    { name: 'postgres dedupe off / COPY ceiling', value: off.median / ceiling, unit: 'x' },
     { name: 'CPU per record: sluice, file sink', value: perRecord(files.map((run) => run.cpuSeconds)), unit: 'µs', note: 'user + system of the sluice process, median' },
     { name: 'CPU per record: sluice, postgres dedupe off', value: perRecord(plain.map((run) => run.cpuSeconds)), unit: 'µs' },
     { name: 'CPU per record: sluice, postgres dedupe on', value: perRecord(deduped.map((run) => run.cpuSeconds)), unit: 'µs' },

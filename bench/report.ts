@@ -58,6 +58,24 @@ export function samplesNote(samples: Spread, digits = 0): string {
   return samples.count === 1 ? 'one run' : `median of ${samples.count}, ${text(samples.min)}..${text(samples.max)}`;
 }
 
+/** The highest peak RSS of the runs, in MB. */
+export function peakRss(runs: readonly { peakRssMb: number }[]): number {
+  return Math.max(...runs.map((run) => run.peakRssMb));
+}
+
+/** Median seconds of `runs` timed runs of `work`, after one warm-up run. */
+export function medianSeconds(runs: number, work: () => void): number {
+  work();
+  return median(Array.from({ length: runs }, () => timeOnce(work)));
+}
+
+/** Seconds one run of `work` takes. */
+export function timeOnce(work: () => void): number {
+  const started = performance.now();
+  work();
+  return (performance.now() - started) / 1000;
+}
+
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'n/a';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');

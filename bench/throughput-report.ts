@@ -2,7 +2,7 @@
 // the issue's targets with their verdicts. Ratios to a ceiling are taken round by round (a
 // run against the ceiling measured in the same stretch of time), then their median.
 
-import { samplesNote, spread, type BenchRow } from './report.js';
+import { peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
 import type { RunFigures } from './sluice-process.js';
 import type { StopFigures } from './stop-run.js';
 import { targetRows, type Target } from './targets.js';
@@ -59,7 +59,7 @@ function sinkRows(sink: SinkCase, sizes: readonly SizeSamples[]): BenchRow[] {
     const { size } = samples;
     const rates = taken.runs.map((run) => size.logs / run.seconds);
     const cpu = spread(taken.runs.map((run) => run.cpuSeconds));
-    const peak = Math.max(...taken.runs.map((run) => run.peakRssMb));
+    const peak = peakRss(taken.runs);
     peaks.push(peak);
     rows.push(
       { name: `records/s, ${size.label}`, value: Math.round(spread(rates).median), unit: 'records/s', note: `${size.logs.toLocaleString('en-US')} logs, ${samplesNote(spread(rates))}` },
@@ -105,7 +105,7 @@ function targets(sizes: readonly SizeSamples[], options: { postgresSkipped: bool
   for (const [sink, taken] of large?.sinks ?? []) {
     const before = small?.sinks.get(sink);
     if (before === undefined || before.runs.length === 0 || taken.runs.length === 0) continue;
-    const flat = Math.max(...taken.runs.map((run) => run.peakRssMb)) / Math.max(...before.runs.map((run) => run.peakRssMb));
+    const flat = peakRss(taken.runs) / peakRss(before.runs);
     list.push({ name: `peak RSS ${large?.size.label} / ${label}, ${SINK_TITLES[sink]}`, measured: round2(flat), unit: 'x', comparison: '<=', bound: TARGETS.rssFlatness });
   }
   for (const [sink, taken] of small?.sinks ?? []) {
@@ -125,7 +125,7 @@ function postgresTarget(small: SizeSamples | undefined, skipped: boolean): Targe
 }
 
 /** values[i] / against[i], round by round. */
-export function ratios(values: readonly number[], against: readonly number[]): ReturnType<typeof spread> {
+function ratios(values: readonly number[], against: readonly number[]): Spread {
   return spread(values.map((value, i) => value / (against[i] ?? Number.NaN)));
 }
 

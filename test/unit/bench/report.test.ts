@@ -2,7 +2,7 @@
 // and targets are built from.
 
 import { describe, expect, it } from 'vitest';
-import { formatTable, median, samplesNote, spread } from '../../../bench/report.js';
+import { formatTable, median, peakRss, samplesNote, spread } from '../../../bench/report.js';
 import { metricTotal } from '../../../bench/stop-run.js';
 import { benchScale, sizeLabel, sizes } from '../../../bench/throughput.js';
 
@@ -17,6 +17,12 @@ describe('spread and samplesNote', () => {
     expect(samplesNote(spread([150_000, 120_000, 130_000]))).toBe('median of 3, 120,000..150,000');
     expect(samplesNote(spread([0.5, 0.25]), 2)).toBe('median of 2, 0.25..0.50');
     expect(samplesNote(spread([7]))).toBe('one run');
+  });
+});
+
+describe('peakRss', () => {
+  it('is the highest peak of the runs', () => {
+    expect(peakRss([{ peakRssMb: 90 }, { peakRssMb: 120 }, { peakRssMb: 100 }])).toBe(120);
   });
 });
 
