@@ -50,18 +50,27 @@ export async function pullShard(port: number, agent: Agent, shard: number, keep:
   }
 }
 
-/** One GET; with `countOnly` the body is counted and dropped. */
+/** Characters of an unexpected answer's body quoted in the error. */
+const BODY_SNIPPET_CHARS = 200;
+
+/** One GET; with `countOnly` the body is counted and dropped. Rejects unless the status is 200. */
 export function get(port: number, agent: Agent, path: string, countOnly = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers = { accept: 'application/x-protobuf', 'accept-encoding': 'lz4', 'x-log-apiversion': '0.6.0' };
     request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
+      // An error's body is kept whatever `countOnly` says, to quote it.
+      const keep = !countOnly || res.statusCode !== 200;
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.byteLength;
-        if (!countOnly) chunks.push(chunk);
+        if (keep) chunks.push(chunk);
       });
-      res.on('end', () => resolve({ headers: res.headers, bytes, body: Buffer.concat(chunks) }));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (res.statusCode === 200) resolve({ headers: res.headers, bytes, body });
+        else reject(new Error(`GET ${path} answered ${res.statusCode}: ${body.toString('utf8', 0, BODY_SNIPPET_CHARS)}`));
+      });
       res.on('error', reject);
     })
       .on('error', reject)

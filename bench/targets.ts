@@ -16,7 +16,7 @@ export interface Target {
   note?: string;
 }
 
-export type Verdict = 'met' | 'missed' | 'not measured';
+type Verdict = 'met' | 'missed' | 'not measured';
 
 export function verdict(target: Target): Verdict {
   if (!Number.isFinite(target.measured) || !Number.isFinite(target.bound)) return 'not measured';

@@ -81,7 +81,7 @@ type Chunk =
   | { ack: BatchAck; kind: 'records'; items: readonly unknown[]; records: number; bytes: number }
   | { ack: BatchAck; kind: 'dead'; items: DeadLetterEntry[] };
 
-const DEFAULT_CHUNK_RECORDS = 1000;
+export const DEFAULT_CHUNK_RECORDS = 1000;
 
 export class Pipeline implements BatchIntake, AckView {
   /** Rejects, once, with what made the pipeline give up (a SinkError, or a decode thread that died); never resolves. */
