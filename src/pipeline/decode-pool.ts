@@ -106,7 +106,14 @@ export class DecodePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+    // Ref'd while they end, so that the wait for their exit keeps the process alive: an unref'd
+    // thread's exit need not, and a caller with nothing else pending could see the process leave.
+    await Promise.all(
+      this.#threads.map((thread) => {
+        thread.worker.ref();
+        return thread.worker.terminate();
+      }),
+    );
   }
 }
 
