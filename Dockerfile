@@ -30,6 +30,7 @@ USER node
 EXPOSE 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => { process.exitCode = r.ok ? 0 : 1; }, () => { process.exitCode = 1; })"]
-# Exec form, so tini (and through it node) receives SIGTERM itself, not a shell.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/cli/main.js"]
+# Exec form, so tini (and through it node) receives SIGTERM itself, not a shell. Node gets the
+# flags the `sluice` bin gives it (src/cli/node-flags.ts: memory at full speed).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=1", "--single-threaded-gc", "/app/dist/src/cli/main.js"]
 CMD ["run", "--config", "/etc/sluice/sluice.yaml", "--listen", "0.0.0.0:9464"]

@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const BENCH_KEY = { accessKeyId: 'bench', accessKeySecret: 'bench' };
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -76,11 +77,12 @@ export async function runSluice(url: string, dir: string, flags: readonly string
 
 /**
  * The node arguments of `sluice run` against the emulator at `url` with a fresh consumer group
- * (so it reads from begin) and `flags`; dead letters go to `dir`.
+ * (so it reads from begin) and `flags`; dead letters go to `dir`. Node gets the flags the
+ * `sluice` bin gives it: the benchmark measures sluice as it is run.
  */
 export function sluiceArgs(url: string, dir: string, flags: readonly string[]): string[] {
   return [
-    CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', `bench-${Date.now()}`, '--consumer', 'bench',
+    ...NODE_FLAGS, CLI, 'run', '--endpoint', url, '--project', 'demo', '--logstore', 'access', '--consumer-group', `bench-${Date.now()}`, '--consumer', 'bench',
     '--access-key-id', BENCH_KEY.accessKeyId, '--access-key-secret', BENCH_KEY.accessKeySecret, '--dead-letter', path.join(dir, 'dead-letter.ndjson'), ...flags,
   ];
 }

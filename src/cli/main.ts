@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --single-threaded-gc
 // The CLI entry point: the only place that turns an outcome into a process exit code. The
 // command modules only define their commands; each action imports what it runs, so that
 // `--version`, a help or one command loads only its own share of sluice.

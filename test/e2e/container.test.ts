@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { spawnCli } from '../helpers/cli.js';
 import { execForm, lastArgs, readStages, type Stage } from '../helpers/dockerfile.js';
 import { RunRig } from '../helpers/run-rig.js';
@@ -52,10 +53,10 @@ describe('Dockerfile', () => {
     expect(lastArgs(image, 'COPY')).toMatch(new RegExp(`^--from=${stages[0]?.name} /app/dist/src `));
   });
 
-  it('starts node through an init, in exec form, with the CLI the tests run', () => {
+  it('starts node through an init, in exec form, with the CLI and the node flags the tests run', () => {
     const entrypoint = execForm(lastArgs(image, 'ENTRYPOINT'), 'ENTRYPOINT');
     expect(entrypoint.slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
-    expect(entrypoint.slice(2)).toEqual(['node', `${lastArgs(image, 'WORKDIR')}/dist/src/cli/main.js`]);
+    expect(entrypoint.slice(2)).toEqual(['node', ...NODE_FLAGS, `${lastArgs(image, 'WORKDIR')}/dist/src/cli/main.js`]);
     expect(execForm(lastArgs(image, 'CMD'), 'CMD').slice(0, 3)).toEqual(['run', '--config', '/etc/sluice/sluice.yaml']);
   });
 

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.js';
-import { CLI_PATH, runCli, runCliInTerminal, type LogLine } from '../helpers/cli.js';
+import { CLI_NODE_ARGS, runCli, runCliInTerminal, type LogLine } from '../helpers/cli.js';
 import { RunRig } from '../helpers/run-rig.js';
 
 const ESC = '\u001b';
@@ -48,7 +48,7 @@ describe('sluice run with stderr in a file', () => {
     const config = rig.writeConfig({ source: { consumerGroup: 'file' } }, 'file.yaml');
     const stderrPath = rig.path('stderr.log');
     const fd = openSync(stderrPath, 'w');
-    const child = spawn(process.execPath, [CLI_PATH, 'run', '--config', config, '--max-runtime', '2s'], { cwd: rig.dir, stdio: ['ignore', 'ignore', fd] });
+    const child = spawn(process.execPath, [...CLI_NODE_ARGS, 'run', '--config', config, '--max-runtime', '2s'], { cwd: rig.dir, stdio: ['ignore', 'ignore', fd] });
     closeSync(fd);
     const [code] = (await once(child, 'exit')) as [number | null];
     const written = readFileSync(stderrPath, 'utf8');

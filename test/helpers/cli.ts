@@ -4,8 +4,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 
 export const CLI_PATH = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+/** What node is given to run the CLI as its bin runs it: the node flags of its shebang, then the script. */
+export const CLI_NODE_ARGS: readonly string[] = [...NODE_FLAGS, CLI_PATH];
 
 /** One pino log line from the CLI's stderr. */
 export type LogLine = { level?: number; msg?: string } & Record<string, unknown>;
@@ -25,7 +28,7 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliProcess {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, ...env }, cwd });
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], { env: { ...process.env, ...env }, cwd });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -131,7 +134,7 @@ export function exitWithin(cli: CliProcess, timeoutMs: number): Promise<number |
  * them, colours, carriage returns and all. `script -e` exits with the CLI's exit code.
  */
 export async function runCliInTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<{ code: number | string; output: string }> {
-  const command = [process.execPath, CLI_PATH, ...args].map(shellQuoted).join(' ');
+  const command = [process.execPath, ...CLI_NODE_ARGS, ...args].map(shellQuoted).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
