@@ -219,6 +219,6 @@ function rows(files: RunFigures[], plain: PostgresRun[], deduped: PostgresRun[],
       { name: 'CPU per record: server, COPY ceiling', value: perRecord(copies.map((copy) => copy.serverCpuSeconds)), unit: 'µs' },
     );
   }
-  rows.push({ name: 'peak RSS, postgres runs', value: peakRss([...plain, ...deduped]), unit: 'MB', note: 'VmHWM of the sluice process, highest of the runs' });
+  rows.push({ name: 'peak RSS, postgres runs', value: peakRss([...plain, ...deduped]), unit: 'MB', note: `VmHWM of the sluice process, highest of the runs (each: ${[...plain, ...deduped].map((run) => run.peakRssMb).join(', ')} MB)` });
   return rows;
 }

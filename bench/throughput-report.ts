@@ -64,7 +64,7 @@ function sinkRows(sink: SinkCase, sizes: readonly SizeSamples[]): BenchRow[] {
     rows.push(
       { name: `records/s, ${size.label}`, value: Math.round(spread(rates).median), unit: 'records/s', note: `${size.logs.toLocaleString('en-US')} logs, ${samplesNote(spread(rates))}` },
       { name: `CPU, ${size.label}`, value: round2(cpu.median), unit: 's', note: `user + system of the sluice process, ${((cpu.median / size.logs) * 1e6).toFixed(1)} µs a record` },
-      { name: `peak RSS, ${size.label}`, value: peak, unit: 'MB', note: `VmHWM, the highest of ${taken.runs.length}` },
+      { name: `peak RSS, ${size.label}`, value: peak, unit: 'MB', note: `VmHWM, the highest of ${taken.runs.length} (each round: ${taken.runs.map((run) => run.peakRssMb).join(', ')} MB)` },
     );
     const toDecode = ratios(rates, samples.decode);
     rows.push({ name: `/ ceiling (a), ${size.label}`, value: round2(toDecode.median), unit: 'x', note: `round by round, ${samplesNote(toDecode, 2)}` });
