@@ -187,6 +187,25 @@ describe('Pipeline with decode threads', () => {
     expect(threads.pipeline.watermark(0)).toBe(batches[2]?.nextCursor);
   });
 
+  it('moves the watermark over a batch the main thread decoded only once the earlier batches the thread holds are written', async () => {
+    const { sink, target } = heldNdjsonSink();
+    // One commit per chunk, all written at once, so the test acks them in the order it likes.
+    const { pipeline } = setup({ sink, decodeThreads: 1, decodeScript: pairingScript, batch: { maxRecords: 1, maxBytes: 100_000_000, lingerMs: 60_000, maxInFlight: 3 } });
+    const batches = [pulled(0, 0n, [group('a', 3)]), pulled(0, 1n, [group('b', 2)]), pulled(0, 2n, [group('c', 4)])];
+    for (const batch of batches) pipeline.accept(copy(batch));
+    // The third was decoded here while the thread held the first two: its commit is the first write.
+    await vi.waitFor(() => expect(target.calls.length).toBeGreaterThanOrEqual(1));
+    expect(text(target.call(0))).toContain('"request_id":"c-0"');
+    target.call(0).resolve();
+    await vi.waitFor(() => expect(pipeline.stats().ackedRecords).toBe(4));
+    // The third batch is durable, the first two are not: no checkpoint may pass them.
+    expect(pipeline.watermark(0)).toBeUndefined();
+    await vi.waitFor(() => expect(target.calls).toHaveLength(3));
+    for (const call of target.calls.slice(1)) call.resolve();
+    await pipeline.drain();
+    expect(pipeline.watermark(0)).toBe(batches[2]?.nextCursor);
+  });
+
   it('waits for room while as many batches as the threads can hold are decoding', async () => {
     const { pipeline } = setup({ decodeThreads: 1 });
     const controller = new AbortController();
