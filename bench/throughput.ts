@@ -39,7 +39,7 @@ export interface Size {
 /**
  * 1M: every sink, 3 rounds, with stop runs. 10M: the sinks whose memory must stay flat at
  * 10x the data and that finish in about a minute, 2 rounds: the postgres sink would take
- * 5 minutes a run on this machine, keeping the whole benchmark within 10 to 12 minutes.
+ * 5 minutes a run on this machine, keeping the whole benchmark within 9 to 12 minutes.
  */
 export function sizes(scale: number): Size[] {
   const size = (logs: number): { label: string; logs: number } => ({ label: sizeLabel(logs), logs });
