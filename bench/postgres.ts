@@ -19,7 +19,7 @@ import { stringify } from 'yaml';
 import { postgresSinkConfig } from '../src/sinks/postgres/config.js';
 import { maskedUrl } from '../src/sinks/postgres/connection-target.js';
 import { benchDatabaseUrl, copyRanges, dumpRows, ServerCpu, type RowRange } from './postgres-server.js';
-import { median, peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
+import { eachPeakRss, median, peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
 import { runIntoFile, runSluice, startEmulatorChild, type EmulatorChild, type RunFigures } from './sluice-process.js';
 import { TARGETS } from './throughput-report.js';
 
@@ -219,6 +219,7 @@ function rows(files: RunFigures[], plain: PostgresRun[], deduped: PostgresRun[],
       { name: 'CPU per record: server, COPY ceiling', value: perRecord(copies.map((copy) => copy.serverCpuSeconds)), unit: 'µs' },
     );
   }
-  rows.push({ name: 'peak RSS, postgres runs', value: peakRss([...plain, ...deduped]), unit: 'MB', note: `VmHWM of the sluice process, highest of the runs (each: ${[...plain, ...deduped].map((run) => run.peakRssMb).join(', ')} MB)` });
+  const postgresRuns = [...plain, ...deduped];
+  rows.push({ name: 'peak RSS, postgres runs', value: peakRss(postgresRuns), unit: 'MB', note: `VmHWM of the sluice process, highest of the runs (each: ${eachPeakRss(postgresRuns)})` });
   return rows;
 }

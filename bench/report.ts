@@ -63,6 +63,11 @@ export function peakRss(runs: readonly { peakRssMb: number }[]): number {
   return Math.max(...runs.map((run) => run.peakRssMb));
 }
 
+/** Each run's peak RSS, for a row's note: `101, 98, 100 MB` (an outlier told from a steady peak). */
+export function eachPeakRss(runs: readonly { peakRssMb: number }[]): string {
+  return `${runs.map((run) => run.peakRssMb).join(', ')} MB`;
+}
+
 /** Median seconds of `runs` timed runs of `work`, after one warm-up run. */
 export function medianSeconds(runs: number, work: () => void): number {
   work();

@@ -2,7 +2,7 @@
 // the issue's targets with their verdicts. Ratios to a ceiling are taken round by round (a
 // run against the ceiling measured in the same stretch of time), then their median.
 
-import { peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
+import { eachPeakRss, peakRss, samplesNote, spread, type BenchRow, type Spread } from './report.js';
 import type { RunFigures } from './sluice-process.js';
 import type { StopFigures } from './stop-run.js';
 import { targetRows, type Target } from './targets.js';
@@ -64,7 +64,7 @@ function sinkRows(sink: SinkCase, sizes: readonly SizeSamples[]): BenchRow[] {
     rows.push(
       { name: `records/s, ${size.label}`, value: Math.round(spread(rates).median), unit: 'records/s', note: `${size.logs.toLocaleString('en-US')} logs, ${samplesNote(spread(rates))}` },
       { name: `CPU, ${size.label}`, value: round2(cpu.median), unit: 's', note: `user + system of the sluice process, ${((cpu.median / size.logs) * 1e6).toFixed(1)} µs a record` },
-      { name: `peak RSS, ${size.label}`, value: peak, unit: 'MB', note: `VmHWM, the highest of ${taken.runs.length} (each round: ${taken.runs.map((run) => run.peakRssMb).join(', ')} MB)` },
+      { name: `peak RSS, ${size.label}`, value: peak, unit: 'MB', note: `VmHWM, the highest of ${taken.runs.length} (each round: ${eachPeakRss(taken.runs)})` },
     );
     const toDecode = ratios(rates, samples.decode);
     rows.push({ name: `/ ceiling (a), ${size.label}`, value: round2(toDecode.median), unit: 'x', note: `round by round, ${samplesNote(toDecode, 2)}` });

@@ -2,7 +2,7 @@
 // and targets are built from.
 
 import { describe, expect, it } from 'vitest';
-import { formatTable, median, peakRss, samplesNote, spread } from '../../../bench/report.js';
+import { eachPeakRss, formatTable, median, peakRss, samplesNote, spread } from '../../../bench/report.js';
 import { metricTotal } from '../../../bench/stop-run.js';
 import { benchScale, sizeLabel, sizes } from '../../../bench/throughput.js';
 
@@ -23,6 +23,10 @@ describe('spread and samplesNote', () => {
 describe('peakRss', () => {
   it('is the highest peak of the runs', () => {
     expect(peakRss([{ peakRssMb: 90 }, { peakRssMb: 120 }, { peakRssMb: 100 }])).toBe(120);
+  });
+
+  it("comes with every run's peak, in run order, for the note", () => {
+    expect(eachPeakRss([{ peakRssMb: 90 }, { peakRssMb: 120 }, { peakRssMb: 100 }])).toBe('90, 120, 100 MB');
   });
 });
 
