@@ -10,6 +10,10 @@ import { decodeUtf8 } from '../sls/codec/utf8.js';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const INITIAL_BYTES = 1 << 16;
+/** Spares recycle() keeps: a batch's pieces, and the next batch's. */
+const MAX_SPARES = 4;
+/** A new piece's buffer over its bytes: room for the next pieces, which vary in size, to fit it as a spare. */
+const PIECE_HEADROOM = 1.125;
 
 /** The escape sequence of each byte below 0x20 (as JSON.stringify writes it). */
 const CONTROL_ESCAPES: readonly Uint8Array[] = Array.from({ length: 0x20 }, (_, byte) =>
@@ -43,6 +47,8 @@ export class JsonBytes {
   /** Of #buffer: four bytes per step where whole words are copied. */
   #view = viewOf(this.#buffer);
   #pos = 0;
+  /** Buffers given back by recycle(), for take() to fill next. */
+  readonly #spares: ArrayBuffer[] = [];
 
   /** Bytes written since the last take(): where a rewind() can return to. */
   get pos(): number {
@@ -70,22 +76,40 @@ export class JsonBytes {
   }
 
   /**
-   * Everything written since the last take(), which starts the next piece. A piece that fills
-   * most of the buffer is handed out as it is (copying it would cost more than all its JSON
-   * prefixes), and the next piece gets a new buffer a quarter larger; a small one is copied.
+   * Everything written since the last take(), which starts the next piece, copied into a spare
+   * (see recycle()) or a new buffer, with room for a somewhat larger piece when it comes back
+   * as a spare. The piece starts an ArrayBuffer of its own (never Node's shared pool), so a
+   * decode thread hands it over whole, by transfer.
    */
   take(): Buffer {
     const used = this.#pos;
-    const buffer = this.#buffer;
     this.#pos = 0;
-    if (used < (buffer.length * 3) / 4) {
-      const piece = Buffer.allocUnsafe(used);
-      buffer.copy(piece, 0, 0, used);
-      return piece;
-    }
-    this.#buffer = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.ceil(used * 1.25)));
-    this.#view = viewOf(this.#buffer);
-    return buffer.subarray(0, used);
+    const piece = this.#spareFor(used) ?? Buffer.allocUnsafeSlow(Math.ceil(used * PIECE_HEADROOM));
+    this.#buffer.copy(piece, 0, 0, used);
+    return piece.subarray(0, used);
+  }
+
+  /**
+   * The memory of a piece take() handed out, now written and no longer read by anyone, to fill
+   * again: a buffer reused is one less for the garbage collector to find (see README › Memory).
+   * The largest MAX_SPARES are kept.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    this.#spares.push(buffer);
+    if (this.#spares.length <= MAX_SPARES) return;
+    this.#spares.sort((a, b) => b.byteLength - a.byteLength);
+    this.#spares.length = MAX_SPARES;
+  }
+
+  /** The smallest spare that holds `bytes`, taken off the list. */
+  #spareFor(bytes: number): Buffer | undefined {
+    let best = -1;
+    this.#spares.forEach((spare, index) => {
+      if (spare.byteLength >= bytes && (best < 0 || spare.byteLength < (this.#spares[best] as ArrayBuffer).byteLength)) best = index;
+    });
+    if (best < 0) return undefined;
+    const [spare] = this.#spares.splice(best, 1);
+    return Buffer.from(spare as ArrayBuffer);
   }
 
   byte(value: number): void {

@@ -25,7 +25,7 @@ import type { RecordPosition } from '../parse/request-record.js';
 import { UriJson } from '../parse/uri-json.js';
 
 export interface TranscodedChunk {
-  /** One line per record, each `JSON.stringify(record)` and `\n`. */
+  /** One line per record, each `JSON.stringify(record)` and `\n`; the start of an ArrayBuffer of its own. */
   ndjson: Buffer;
   records: number;
 }
@@ -41,6 +41,8 @@ export interface TranscodedBatch {
 export interface NdjsonTranscoder {
   /** What parseBatch(batch, parser, chunkRecords) gives, with each chunk as encodeNdjson(chunk). Never throws for bad data. */
   transcode(batch: PulledBatch, chunkRecords: number): TranscodedBatch;
+  /** The ArrayBuffer of a chunk's `ndjson`, written and read by no one any more, to fill again. */
+  recycle(buffer: ArrayBuffer): void;
 }
 
 export function createNdjsonTranscoder(options: RequestParserOptions): NdjsonTranscoder {
@@ -119,6 +121,10 @@ class BatchTranscoder implements NdjsonTranscoder {
     }
     if (this.#records > 0) this.#chunks.push({ ndjson: this.#out.take(), records: this.#records });
     return { logs: this.#logs, chunks: this.#chunks, dead: this.#dead };
+  }
+
+  recycle(buffer: ArrayBuffer): void {
+    this.#out.recycle(buffer);
   }
 
   /**

@@ -3,7 +3,8 @@
 // the thread with the fewest batches in hand. Bytes move both ways by transfer, not by copy:
 // the pulled body to the thread (the batch no longer holds it afterwards), its NDJSON chunks
 // back (bytes, not object graphs: a structured clone of records would cost more than decoding
-// them). A thread that throws hands the body back with the error.
+// them), and chunks the sink has written back again with a later batch, for the thread's
+// transcoder to fill anew. A thread that throws hands the body back with the error.
 //
 // A thread holding BATCHES_PER_THREAD batches has enough to stay busy until the next arrives;
 // the pool is then `saturated`, and the caller decodes a further batch itself (on a 2-core
@@ -23,6 +24,8 @@ export interface DecodeRequest {
   id: number;
   batch: PulledBatch;
   chunkRecords: number;
+  /** The ArrayBuffers of written chunks, for the transcoder to fill again (see JsonBytes.recycle()). */
+  spares: ArrayBuffer[];
 }
 
 export type DecodeReply = { id: number; decoded: TranscodedBatch } | { id: number; error: string; bytes: Uint8Array };
@@ -56,7 +59,7 @@ class DecodeThread {
       if (this.jobs.size === 0) this.worker.ref();
       this.jobs.set(id, { batch: request.batch, resolve, reject });
       const body = ownBuffer(request.batch.logGroupList);
-      this.worker.postMessage(request, body === undefined ? [] : [body]);
+      this.worker.postMessage(request, body === undefined ? request.spares : [body, ...request.spares]);
     });
   }
 
@@ -95,14 +98,14 @@ export class DecodePool {
 
   /**
    * What the transcoder makes of `batch`, made on a decode thread; `batch.logGroupList` moves
-   * to the thread. Rejects only if the thread fails: when it threw, the bytes are back in
-   * `batch`; when it died, they are gone.
+   * to the thread, and so do `spares` (see DecodeRequest). Rejects only if the thread fails:
+   * when it threw, the bytes are back in `batch`; when it died, they are gone.
    */
-  decode(batch: PulledBatch, chunkRecords: number): Promise<TranscodedBatch> {
+  decode(batch: PulledBatch, chunkRecords: number, spares: ArrayBuffer[] = []): Promise<TranscodedBatch> {
     let thread = this.#threads[0] as DecodeThread;
     for (const candidate of this.#threads) if (candidate.jobs.size < thread.jobs.size) thread = candidate;
     const id = this.#nextId++;
-    return thread.run(id, { id, batch, chunkRecords });
+    return thread.run(id, { id, batch, chunkRecords, spares });
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,11 @@
 // The body of a decode thread (see decode-pool.ts): pulled batches in, NDJSON chunks out.
 // Each thread keeps one transcoder, whose key tables warm up across batches. The chunks'
 // bytes are transferred back, not copied: the transcoder hands out each buffer it fills and
-// never touches it again.
+// never touches it again, unless it comes back as a spare.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RequestParserOptions } from '../parse/request-parser.js';
-import { createNdjsonTranscoder, type TranscodedBatch } from './batch-transcoder.js';
+import { createNdjsonTranscoder } from './batch-transcoder.js';
 import { ownBuffer, type DecodeReply, type DecodeRequest } from './decode-pool.js';
 
 const port = parentPort;
@@ -13,12 +13,14 @@ if (port === null) throw new Error('decode-worker.js runs as a worker thread (se
 
 const transcoder = createNdjsonTranscoder(workerData as RequestParserOptions);
 
-port.on('message', ({ id, batch, chunkRecords }: DecodeRequest) => {
+port.on('message', ({ id, batch, chunkRecords, spares }: DecodeRequest) => {
+  for (const spare of spares) transcoder.recycle(spare);
   let reply: DecodeReply;
   try {
     const decoded = transcoder.transcode(batch, chunkRecords);
     reply = { id, decoded };
-    port.postMessage(reply, transferable(decoded));
+    // Each chunk starts an ArrayBuffer of its own (see JsonBytes.take()): it moves whole.
+    port.postMessage(reply, decoded.chunks.map((chunk) => chunk.ndjson.buffer as ArrayBuffer));
   } catch (error) {
     // The bytes go back with the error, so the main thread can decode them itself.
     const bytes = batch.logGroupList;
@@ -27,12 +29,3 @@ port.on('message', ({ id, batch, chunkRecords }: DecodeRequest) => {
   }
 });
 
-/** The chunks' own ArrayBuffers (a small chunk may sit in Node's shared buffer pool: that one is copied). */
-function transferable(decoded: TranscodedBatch): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
-  for (const { ndjson } of decoded.chunks) {
-    const own = ownBuffer(ndjson);
-    if (own !== undefined) buffers.push(own);
-  }
-  return buffers;
-}

@@ -69,12 +69,20 @@ function recordFeed(sink: Extract<SinkTarget, { input: 'records' }>, parse: Requ
   };
 }
 
-/** Items are NDJSON buffers, one per chunk; a commit hands the sink those of all its chunks. */
+/**
+ * Items are NDJSON buffers, one per chunk; a commit hands the sink those of all its chunks. Once
+ * the sink has written them, their memory goes back to the transcoders with the next batch, to
+ * be filled again rather than left for the garbage collector (see README › Memory): by transfer
+ * to a decode thread, so that a buffer anyone here still held would read as empty, never as
+ * another chunk's lines. Only a successful write gives them back: a failed one is retried with
+ * the same buffers, and an aborted one may still be reading them.
+ */
 function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: FeedOptions): SinkFeed<Buffer> {
   const { parse, decodeThreads, decodeScript, log } = options;
   const transcoder = createNdjsonTranscoder(parse);
   const parser = createRequestParser(parse);
   const pool = decodeThreads > 0 ? new DecodePool({ threads: decodeThreads, parse, ...(decodeScript === undefined ? {} : { script: decodeScript }) }) : undefined;
+  const spares: ArrayBuffer[] = [];
   const fed = ({ logs, chunks, dead }: TranscodedBatch): FedBatch<Buffer> => ({
     logs,
     chunks: chunks.map(({ ndjson, records }) => ({ items: [ndjson], records })),
@@ -85,6 +93,7 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
    * becomes dead letters), the same lines made the reference way, so that no batch ends the run.
    */
   const here = (batch: PulledBatch, chunkRecords: number): FedBatch<Buffer> => {
+    for (const spare of spares.splice(0)) transcoder.recycle(spare);
     try {
       return fed(transcoder.transcode(batch, chunkRecords));
     } catch (error) {
@@ -95,7 +104,7 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
   return {
     read(batch, chunkRecords) {
       if (pool === undefined || pool.saturated) return here(batch, chunkRecords);
-      return pool.decode(batch, chunkRecords).then(fed, (error: unknown) => {
+      return pool.decode(batch, chunkRecords, spares.splice(0)).then(fed, (error: unknown) => {
         // A thread that fails is a bug, not bad data. If it handed the bytes back, the batch is
         // decoded here; if it died with them, the batch cannot be acked, and the run must end.
         if (batch.logGroupList.byteLength !== batch.rawSize) throw error;
@@ -103,7 +112,25 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
         return here(batch, chunkRecords);
       });
     },
-    write: (buffers, signal) => sink.write(buffers, signal),
+    async write(buffers, signal) {
+      await sink.write(buffers, signal);
+      for (const buffer of buffers) {
+        const own = recyclable(buffer);
+        if (own !== undefined && spares.length < MAX_SPARES) spares.push(own);
+      }
+    },
     close: () => pool?.close(),
   };
+}
+
+/** Written chunks' buffers kept for the next batch: about what one batch fills. */
+const MAX_SPARES = 4;
+
+/**
+ * The ArrayBuffer behind a chunk's buffer, when it is the chunk's alone (every feed item is made
+ * for its chunk); a Buffer from Node's shared pool, which others use too, is not.
+ */
+function recyclable(buffer: Buffer): ArrayBuffer | undefined {
+  const memory = buffer.buffer;
+  return memory instanceof ArrayBuffer && buffer.byteOffset === 0 && memory.byteLength > Buffer.poolSize ? memory : undefined;
 }

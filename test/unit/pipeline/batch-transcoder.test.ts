@@ -166,6 +166,24 @@ describe('createNdjsonTranscoder', () => {
     }
   });
 
+  it('hands out each chunk at the start of an ArrayBuffer of its own, and fills recycled ones again with the right bytes', () => {
+    const generator = new NginxLogGenerator({ seed: 12 });
+    const all = subject('all');
+    const nextBatch = (): PulledBatch => batchOf(encodeLogGroupList([encodeLogGroup(generator.nextGroup(1000))]));
+    const chunks = all.transcoder.transcode(nextBatch(), 300).chunks.map((chunk) => chunk.ndjson);
+    const memory = new Set(chunks.map((chunk) => chunk.buffer));
+    // Own buffers: a transfer to another thread moves each whole, and nothing else with it.
+    expect(memory.size).toBe(chunks.length);
+    for (const chunk of chunks) expect([chunk.byteOffset, chunk.buffer instanceof ArrayBuffer]).toEqual([0, true]);
+    for (const buffer of memory) all.transcoder.recycle(buffer as ArrayBuffer);
+    const batch = nextBatch();
+    const again = all.transcoder.transcode(batch, 300).chunks.map((chunk) => chunk.ndjson);
+    // The three full chunks fit the recycled memory (the 100-record tail would waste the larger ones).
+    expect(again.filter((chunk) => memory.has(chunk.buffer)).length).toBeGreaterThanOrEqual(3);
+    const expected = parseBatch(batch, all.parser, 300).chunks.map((records) => encodeNdjson(records).toString('latin1'));
+    expect(again.map((chunk) => chunk.toString('latin1'))).toEqual(expected);
+  });
+
   it('keeps matching when logs bring ever new keys (the key table starts afresh) and repeat them within a log', () => {
     // Every 7th log repeats its new key; every 5th repeats request_id, at a varying place.
     const repeats = (i: number): Array<readonly [string, string]> => [

@@ -11,6 +11,7 @@ import { DecodePool } from '../../../src/pipeline/decode-pool.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { PulledBatch } from '../../../src/pipeline/pulled-batch.js';
 import type { SinkTarget } from '../../../src/sinks/sink.js';
+import { SinkError } from '../../../src/sinks/sink-error.js';
 import { ControlledTarget, group, pulled, state, type WriteCall } from './doubles.js';
 import type { DeadLetterEntry } from '../../../src/pipeline/dead-letter.js';
 
@@ -204,6 +205,38 @@ describe('Pipeline with decode threads', () => {
     for (const call of target.calls.slice(1)) call.resolve();
     await pipeline.drain();
     expect(pipeline.watermark(0)).toBe(batches[2]?.nextCursor);
+  });
+
+  it("gives a chunk's memory back to the decode thread with the next batch once the sink wrote it, and keeps a failed write's for its retry", async () => {
+    const { sink, target } = heldNdjsonSink();
+    // Chunks of 300 records, large enough to be worth reusing; one commit at a time, retried at once.
+    const { pipeline } = setup({ sink, decodeThreads: 1, chunkRecords: 300, batch: { maxRecords: 300, maxBytes: 100_000_000, lingerMs: 0, maxInFlight: 1 }, backoff: { random: () => 0 } });
+    const expected = (batch: PulledBatch): string => createNdjsonTranscoder({ fields: 'all' }).transcode(copy(batch), 300).chunks[0]?.ndjson.toString() ?? '';
+    const batches = ['a', 'b', 'c'].map((prefix, at) => pulled(0, BigInt(at), [group(prefix, 300)]));
+    const [first, second, third] = batches as [PulledBatch, PulledBatch, PulledBatch];
+    pipeline.accept(copy(first));
+    await vi.waitFor(() => expect(target.calls).toHaveLength(1));
+    const chunk = target.call(0).items[0] as Buffer;
+    expect(chunk.length).toBeGreaterThan(Buffer.poolSize);
+    target.call(0).reject(new SinkError({ code: 'Unavailable', retryable: true, message: 'down for a moment' }));
+    // The retry writes the same buffer; a batch decoded meanwhile must not be handed its memory.
+    await vi.waitFor(() => expect(target.calls).toHaveLength(2));
+    pipeline.accept(copy(second));
+    await vi.waitFor(() => expect(pipeline.stats().acceptedRecords).toBe(600));
+    expect(target.call(1).items[0]).toBe(chunk);
+    expect(text(target.call(1))).toBe(expected(first));
+    target.call(1).resolve();
+    await vi.waitFor(() => expect(target.calls).toHaveLength(3));
+    expect(text(target.call(2))).toBe(expected(second));
+    target.call(2).resolve();
+    // Written: its memory goes to the thread with the next batch, so this side no longer holds it.
+    pipeline.accept(copy(third));
+    expect(chunk.length).toBe(0);
+    await vi.waitFor(() => expect(target.calls).toHaveLength(4));
+    expect(text(target.call(3))).toBe(expected(third));
+    target.call(3).resolve();
+    await pipeline.drain();
+    expect(pipeline.watermark(0)).toBe(third.nextCursor);
   });
 
   it('waits for room while as many batches as the threads can hold are decoding', async () => {
