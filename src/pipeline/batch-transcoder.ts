@@ -53,6 +53,7 @@ const METHOD = jsonFragment(',"method":');
 const STATUS = jsonFragment(',"status":');
 const TIME_END = jsonFragment('Z"');
 const LINE_END = jsonFragment('}\n');
+const NO_BYTES = Buffer.alloc(0);
 /** Output bytes per input byte of a log, at most: a control byte becomes `\u00XX`, and request_uri is written twice. */
 const WORST_EXPANSION = 20;
 
@@ -77,10 +78,10 @@ class BatchTranscoder implements NdjsonTranscoder {
   readonly #slots: Int32Array;
   readonly #slotStamps: Float64Array;
 
-  // The batch being transcoded.
-  #bytes: Buffer = Buffer.alloc(0);
-  #view = viewOf(this.#bytes);
-  #reader = new ProtoReader(this.#bytes, 'LogGroupList');
+  // The batch being transcoded; between calls, nothing (see #release()).
+  #bytes: Buffer = NO_BYTES;
+  #view = viewOf(NO_BYTES);
+  #reader = new ProtoReader(NO_BYTES, 'LogGroupList');
   #position: RecordPosition = { shard: 0, cursor: '', index: 0 };
   #firstGroup = 0n;
   #chunkRecords = 1;
@@ -88,7 +89,7 @@ class BatchTranscoder implements NdjsonTranscoder {
   #records = 0;
   #dead: DeadLetterEntry[] = [];
   #logs = 0;
-  #groupFields = new GroupFields(this.#bytes, []);
+  #groupFields = new GroupFields(NO_BYTES, []);
   /** `,"topic":...,"source":...[,"tags":{...}],"shard":N,"cursor":"...","index":` of the current group. */
   #suffix = jsonFragment('');
 
@@ -114,13 +115,31 @@ class BatchTranscoder implements NdjsonTranscoder {
     this.#logs = 0;
     this.#out.rewind(0);
     try {
-      this.#firstGroup = decodeCursor(batch.cursor);
-      forEachLogGroup(this.#reader, this.#bytes.length, (groupEnd, group) => this.#group(groupEnd, group));
-    } catch (error) {
-      return this.#undecodable(batch, error);
+      try {
+        this.#firstGroup = decodeCursor(batch.cursor);
+        forEachLogGroup(this.#reader, this.#bytes.length, (groupEnd, group) => this.#group(groupEnd, group));
+      } catch (error) {
+        return this.#undecodable(batch, error);
+      }
+      if (this.#records > 0) this.#chunks.push({ ndjson: this.#out.take(), records: this.#records });
+      return { logs: this.#logs, chunks: this.#chunks, dead: this.#dead };
+    } finally {
+      this.#release();
     }
-    if (this.#records > 0) this.#chunks.push({ ndjson: this.#out.take(), records: this.#records });
-    return { logs: this.#logs, chunks: this.#chunks, dead: this.#dead };
+  }
+
+  /**
+   * Lets go of the batch: its body (a MiB or so) and chunks would otherwise stay reachable from
+   * here until the next call, long enough on the main thread, which decodes only now and then,
+   * to be promoted and then wait for a full collection (see README › Memory).
+   */
+  #release(): void {
+    this.#bytes = NO_BYTES;
+    this.#view = viewOf(NO_BYTES);
+    this.#reader = new ProtoReader(NO_BYTES, 'LogGroupList');
+    this.#groupFields = new GroupFields(NO_BYTES, []);
+    this.#chunks = [];
+    this.#dead = [];
   }
 
   recycle(buffer: ArrayBuffer): void {

@@ -123,8 +123,12 @@ function ndjsonFeed(sink: Extract<SinkTarget, { input: 'ndjson' }>, options: Fee
   };
 }
 
-/** Written chunks' buffers kept for the next batch: about what one batch fills. */
-const MAX_SPARES = 4;
+/**
+ * Written chunks' buffers kept for the next batch. One commit gives back a chunk per worker, far
+ * more than a batch fills; a buffer dropped here has waited out its commit, long enough to be
+ * promoted, and would wait for a full collection. The transcoders keep what they can use.
+ */
+const MAX_SPARES = 16;
 
 /**
  * The ArrayBuffer behind a chunk's buffer, when it is the chunk's alone (every feed item is made
