@@ -47,7 +47,7 @@ export class JsonBytes {
   /** Of #buffer: four bytes per step where whole words are copied. */
   #view = viewOf(this.#buffer);
   #pos = 0;
-  /** Buffers given back by recycle(), for take() to fill next. */
+  /** Buffers given back by recycle(), for take() to fill next; smallest first. */
   readonly #spares: ArrayBuffer[] = [];
 
   /** Bytes written since the last take(): where a rewind() can return to. */
@@ -96,20 +96,14 @@ export class JsonBytes {
    */
   recycle(buffer: ArrayBuffer): void {
     this.#spares.push(buffer);
-    if (this.#spares.length <= MAX_SPARES) return;
-    this.#spares.sort((a, b) => b.byteLength - a.byteLength);
-    this.#spares.length = MAX_SPARES;
+    this.#spares.sort((a, b) => a.byteLength - b.byteLength);
+    if (this.#spares.length > MAX_SPARES) this.#spares.shift();
   }
 
-  /** The smallest spare that holds `bytes`, taken off the list. */
+  /** The smallest spare that holds `bytes` (the spares are kept smallest first), taken off the list. */
   #spareFor(bytes: number): Buffer | undefined {
-    let best = -1;
-    this.#spares.forEach((spare, index) => {
-      if (spare.byteLength >= bytes && (best < 0 || spare.byteLength < (this.#spares[best] as ArrayBuffer).byteLength)) best = index;
-    });
-    if (best < 0) return undefined;
-    const [spare] = this.#spares.splice(best, 1);
-    return Buffer.from(spare as ArrayBuffer);
+    const index = this.#spares.findIndex((spare) => spare.byteLength >= bytes);
+    return index < 0 ? undefined : Buffer.from(this.#spares.splice(index, 1)[0] as ArrayBuffer);
   }
 
   byte(value: number): void {
