@@ -239,6 +239,24 @@ describe('Pipeline with decode threads', () => {
     expect(pipeline.watermark(0)).toBe(third.nextCursor);
   });
 
+  it("keeps at most 16 written chunks' buffers for the next batch, however many one commit gives back", async () => {
+    const { sink, target } = heldNdjsonSink();
+    // 20 chunks of 300 records, all in one commit (a chunk per worker).
+    const { pipeline } = setup({ sink, decodeThreads: 1, workers: 20, chunkRecords: 300, batch: { maxRecords: 6000, maxBytes: 100_000_000, lingerMs: 0, maxInFlight: 1 } });
+    pipeline.accept(copy(pulled(0, 0n, [group('a', 6000)])));
+    await vi.waitFor(() => expect(target.calls).toHaveLength(1));
+    const written = target.call(0).items;
+    expect(written).toHaveLength(20);
+    target.call(0).resolve();
+    await vi.waitFor(() => expect(pipeline.stats().ackedRecords).toBe(6000));
+    // The next batch takes what was kept to the thread: those read as empty here, the rest are left to the collector.
+    pipeline.accept(copy(pulled(0, 1n, [group('b', 3)])));
+    expect(written.filter((chunk) => chunk.length === 0)).toHaveLength(16);
+    await vi.waitFor(() => expect(target.calls).toHaveLength(2));
+    target.call(1).resolve();
+    await pipeline.drain();
+  });
+
   it('waits for room while as many batches as the threads can hold are decoding', async () => {
     const { pipeline } = setup({ decodeThreads: 1 });
     const controller = new AbortController();
