@@ -4,10 +4,10 @@
 // "Memory"):
 //
 // - `--max-semi-space-size=1` (MB): a young generation of 1 MB per semi-space rather than up
-//   to 16. The main thread drops megabytes of Buffers a second (socket reads, LZ4 output, NDJSON
-//   chunks), which V8 frees only when it collects their wrappers; a small young generation is
-//   collected every few milliseconds, and takes the dead Buffers with it, where a grown one
-//   leaves up to ~64 MB of them (V8's external-memory trigger) waiting.
+//   to 16. The main thread drops megabytes of Buffers a second (socket reads, LZ4 output), which
+//   V8 frees only when it collects their wrappers; a small young generation is collected every
+//   few milliseconds, and takes the dead Buffers with it, where a grown one leaves up to ~64 MB
+//   of them (V8's external-memory trigger) waiting.
 // - `--single-threaded-gc`: collections run on the thread that needs them. With two threads
 //   already decoding on a 2-core machine, V8's helper threads for parallel and concurrent
 //   marking only contend with them: measured at 1M records, the small young generation cost

@@ -78,18 +78,18 @@ class BatchTranscoder implements NdjsonTranscoder {
   readonly #slots: Int32Array;
   readonly #slotStamps: Float64Array;
 
-  // The batch being transcoded; between calls, nothing (see #release()).
-  #bytes: Buffer = NO_BYTES;
-  #view = viewOf(NO_BYTES);
-  #reader = new ProtoReader(NO_BYTES, 'LogGroupList');
+  // The batch being transcoded; between calls, nothing (set by #release()).
+  #bytes!: Buffer;
+  #view!: DataView;
+  #reader!: ProtoReader;
   #position: RecordPosition = { shard: 0, cursor: '', index: 0 };
   #firstGroup = 0n;
   #chunkRecords = 1;
-  #chunks: TranscodedChunk[] = [];
+  #chunks!: TranscodedChunk[];
   #records = 0;
-  #dead: DeadLetterEntry[] = [];
+  #dead!: DeadLetterEntry[];
   #logs = 0;
-  #groupFields = new GroupFields(NO_BYTES, []);
+  #groupFields!: GroupFields;
   /** `,"topic":...,"source":...[,"tags":{...}],"shard":N,"cursor":"...","index":` of the current group. */
   #suffix = jsonFragment('');
 
@@ -100,6 +100,7 @@ class BatchTranscoder implements NdjsonTranscoder {
     this.#keepCount = keep === undefined ? -1 : keep.length;
     this.#slots = new Int32Array(Math.max(0, this.#keepCount));
     this.#slotStamps = new Float64Array(Math.max(0, this.#keepCount));
+    this.#release();
   }
 
   transcode(batch: PulledBatch, chunkRecords: number): TranscodedBatch {
@@ -109,9 +110,7 @@ class BatchTranscoder implements NdjsonTranscoder {
     this.#reader = new ProtoReader(this.#bytes, 'LogGroupList');
     this.#position = { shard: batch.shard, cursor: batch.cursor, index: 0 };
     this.#chunkRecords = chunkRecords;
-    this.#chunks = [];
     this.#records = 0;
-    this.#dead = [];
     this.#logs = 0;
     this.#out.rewind(0);
     try {
@@ -129,8 +128,8 @@ class BatchTranscoder implements NdjsonTranscoder {
   }
 
   /**
-   * Lets go of the batch: its body (a MiB or so) and chunks would otherwise stay reachable from
-   * here until the next call, long enough on the main thread, which decodes only now and then,
+   * Lets go of the batch, and leaves empty chunk and dead-letter lists for the next: its body
+   * (a MiB or so) and chunks would otherwise stay reachable from here until the next call, long enough on the main thread, which decodes only now and then,
    * to be promoted and then wait for a full collection (see README › Memory).
    */
   #release(): void {
